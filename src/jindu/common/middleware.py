@@ -1,0 +1,64 @@
+"""Request-wide middleware: the UI language and the actor context."""
+
+import uuid
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+from .context import Source, actor_context
+
+LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
+
+
+def client_ip(request):
+    """The client address; behind a reverse proxy the proxy sets X-Real-IP (see README)."""
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose otherwise; the choice is remembered in a cookie and on the user.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the offices
+    work in Chinese by default whatever the browser says.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in LANGUAGE_CODES:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        preferred = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if preferred in LANGUAGE_CODES and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != preferred:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preferred,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class RequestContextMiddleware:
+    """Give each request an id and run the view inside an actor context (source web or api)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        source = Source.API if request.path.startswith("/api/") else Source.WEB
+        user = request.user if request.user.is_authenticated else None
+        with actor_context(user=user, source=source, request_id=request.id, remote_addr=client_ip(request)):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        if user is not None:
+            # Pages behind login carry personal data: keep them out of shared caches and history.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,243 @@
+"""Generic views (STYLE rule 3): a model's views are declarative subclasses of these.
+
+Every read goes through ``Model.objects.restrict(user, action)``: a record out of the user's
+scope answers 404, a missing permission answers 403. A list view answers the full page or,
+for an htmx request aimed at the table, the table alone.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from . import audit
+from .scope import permission_name
+from .services import object_create, object_delete, object_update
+
+
+class ObjectViewMixin:
+    model = None
+    queryset = None
+    action = "view"
+
+    def get_model(self):
+        if self.model is None:
+            if self.queryset is None:
+                raise ImproperlyConfigured("{} needs a model or a queryset".format(type(self).__name__))
+            return self.queryset.model
+        return self.model
+
+    def check_permission(self, request):
+        if not request.user.has_perm(permission_name(self.get_model(), self.action)):
+            raise PermissionDenied
+
+    def get_queryset(self, request):
+        queryset = self.queryset if self.queryset is not None else self.get_model().objects.all()
+        return queryset.restrict(request.user, self.action)
+
+    def get_object(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.check_permission(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self):
+        model = self.get_model()
+        meta = model._meta
+        return {
+            "model": model,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "url_prefix": "{}:{}".format(meta.app_label, meta.model_name),
+        }
+
+
+def url_or_none(name, *args):
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+class ObjectListView(ObjectViewMixin, View):
+    """A filterable, sortable, paginated table of the records in the user's scope."""
+
+    table_class = None
+    filterset_class = None
+    template_name = "common/object_list.html"
+    partial_template_name = "common/includes/object_table.html"
+    export_dataset = None  # the import/export dataset behind the "export" button
+    per_page = 25
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset(request)
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request) \
+            if self.filterset_class else None
+        rows = filterset.qs if filterset is not None and filterset.is_bound and filterset.is_valid() else queryset
+        table = self.table_class(rows, request=request)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        meta = self.get_model()._meta
+        context = {
+            **self.base_context(),
+            "table": table,
+            "filterset": filterset,
+            "add_url": url_or_none("{}:{}_add".format(meta.app_label, meta.model_name))
+            if request.user.has_perm(permission_name(self.get_model(), "add")) else None,
+            "export_dataset": self.export_dataset if request.user.has_perm("core.export_data") else None,
+            "import_dataset": self.export_dataset if request.user.has_perm("core.import_data") else None,
+        }
+        if request.htmx and request.htmx.target == "object-table":
+            return TemplateResponse(request, self.partial_template_name, context)
+        return TemplateResponse(request, self.template_name, context)
+
+
+class ObjectDetailView(ObjectViewMixin, View):
+    """One record, with its change history. Views of sensitive records are audited."""
+
+    template_name = None
+
+    def get_template_names(self):
+        if self.template_name:
+            return [self.template_name]
+        meta = self.get_model()._meta
+        return ["{}/{}.html".format(meta.app_label, meta.model_name), "common/object_detail.html"]
+
+    def get_extra_context(self, request, instance):
+        return {}
+
+    def get(self, request, pk):
+        instance = self.get_object(request, pk)
+        audit.log_view(request.user, instance)
+        meta = self.get_model()._meta
+        history = audit.audit_model().objects.filter(
+            object_type="{}.{}".format(meta.app_label, meta.model_name), object_id=str(instance.pk)
+        ).order_by("-seq")[:50]
+        context = {
+            **self.base_context(),
+            "object": instance,
+            "history": history,
+            "fields": detail_fields(instance),
+            "edit_url": url_or_none("{}:{}_edit".format(meta.app_label, meta.model_name), instance.pk)
+            if request.user.has_perm(permission_name(self.get_model(), "change")) else None,
+            "delete_url": url_or_none("{}:{}_delete".format(meta.app_label, meta.model_name), instance.pk)
+            if request.user.has_perm(permission_name(self.get_model(), "delete")) else None,
+            **self.get_extra_context(request, instance),
+        }
+        return TemplateResponse(request, self.get_template_names(), context)
+
+
+def detail_fields(instance):
+    """(label, display value) of the concrete fields a detail page shows by default."""
+    rows = []
+    for field in instance._meta.concrete_fields:
+        if field.name in ("id", "created", "last_updated", "path", "password") or not field.editable:
+            continue
+        display = getattr(instance, "get_{}_display".format(field.name), None)
+        value = display() if display else getattr(instance, field.name)
+        if field.name in getattr(instance, "audit_masked_fields", ()):
+            from .masking import mask_value
+
+            value = mask_value(field.name, value)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+class ObjectEditView(ObjectViewMixin, View):
+    """Create (no pk) or update a record through the model's services."""
+
+    form_class = None
+    template_name = "common/object_edit.html"
+
+    def create(self, actor, data):
+        return object_create(actor=actor, model=self.get_model(), data=data)
+
+    def update(self, actor, instance, data):
+        return object_update(actor=actor, instance=instance, data=data)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "change" if kwargs.get("pk") else "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, request, instance=None, data=None):
+        return self.form_class(data=data, instance=instance, user=request.user)
+
+    def render(self, request, form, instance):
+        return TemplateResponse(request, self.template_name, {**self.base_context(), "form": form, "object": instance})
+
+    def get(self, request, pk=None):
+        instance = self.get_object(request, pk) if pk else None
+        return self.render(request, self.get_form(request, instance), instance)
+
+    def post(self, request, pk=None):
+        instance = self.get_object(request, pk) if pk else None
+        form = self.get_form(request, instance, data=request.POST)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+            try:
+                saved = self.update(request.user, instance, data) if instance else self.create(request.user, data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("This record would lie outside your region; it was not saved."))
+            else:
+                messages.success(request, _("Saved: {obj}").format(obj=saved))
+                return HttpResponseRedirect(saved.get_absolute_url())
+        return self.render(request, form, instance)
+
+
+def add_validation_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ObjectDeleteView(ObjectViewMixin, View):
+    action = "delete"
+    template_name = "common/object_delete.html"
+
+    def get(self, request, pk):
+        instance = self.get_object(request, pk)
+        return TemplateResponse(request, self.template_name, {**self.base_context(), "object": instance})
+
+    def post(self, request, pk):
+        instance = self.get_object(request, pk)
+        meta = self.get_model()._meta
+        try:
+            object_delete(actor=request.user, instance=instance)
+        except Exception as error:  # PROTECT: other records still refer to it
+            from django.db.models import ProtectedError
+
+            if not isinstance(error, ProtectedError):
+                raise
+            messages.error(request, _("{obj} is still referred to by other records and was not deleted.").format(
+                obj=instance))
+            return HttpResponseRedirect(instance.get_absolute_url())
+        messages.success(request, _("Deleted: {obj}").format(obj=instance))
+        return HttpResponseRedirect(reverse("{}:{}_list".format(meta.app_label, meta.model_name)))
+
+
+def model_urls(model, *, list_view=None, detail_view=None, edit_view=None, delete_view=None, prefix=None):
+    """URL patterns named ``<model>_list``, ``<model>``, ``<model>_add``, ``<model>_edit``, ``<model>_delete``."""
+    name = model._meta.model_name
+    prefix = prefix or name + "s/"
+    patterns = []
+    if list_view:
+        patterns.append(path(prefix, list_view.as_view(), name="{}_list".format(name)))
+    if edit_view:
+        patterns.append(path(prefix + "add/", edit_view.as_view(), name="{}_add".format(name)))
+        patterns.append(path(prefix + "<int:pk>/edit/", edit_view.as_view(), name="{}_edit".format(name)))
+    if detail_view:
+        patterns.append(path(prefix + "<int:pk>/", detail_view.as_view(), name=name))
+    if delete_view:
+        patterns.append(path(prefix + "<int:pk>/delete/", delete_view.as_view(), name="{}_delete".format(name)))
+    return patterns

@@ -1,0 +1,114 @@
+"""REST endpoints of the core app: regions (read) and organisations (read and write)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
+
+from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.scope import region_q
+
+from . import services
+from .models import Organisation, Region
+
+router = Router(tags=["core"])
+
+
+class RegionOut(Schema):
+    id: int
+    code: str
+    parent_code: str | None = Field(None, alias="parent.code")
+    level: str
+    name_zh: str
+    name_en: str
+    name_bo: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region_code: str = Field(..., alias="region.code")
+    parent_id: int | None = None
+    address: str
+    phone: str
+    is_active: bool
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: str
+    region_code: str
+    parent_id: int | None = None
+    address: str = ""
+    phone: str = ""
+    notes: str = ""
+    is_active: bool = True
+
+
+class OrganisationFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "address__icontains"])
+    kind: str | None = None
+
+
+@router.get("/regions", response=list[RegionOut])
+@paginate
+def region_list(request, within: str | None = None, level: str | None = None):
+    queryset = Region.objects.restrict(request.user).select_related("parent")
+    if within:
+        queryset = queryset.within(get_object_or_404(Region, code=within))
+    if level:
+        queryset = queryset.filter(level=level)
+    return queryset
+
+
+@router.get("/regions/{code}", response=RegionOut)
+def region_detail(request, code: str):
+    return get_object_or_404(Region.objects.restrict(request.user).select_related("parent"), code=code)
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate
+def organisation_list(request, filters: Query[OrganisationFilter], region: str | None = None):
+    queryset = filters.filter(Organisation.objects.restrict(request.user).select_related("region"))
+    if region:
+        queryset = queryset.filter(region_q("region", Region.objects.filter(code=region).first()))
+    return queryset
+
+
+@router.get("/organisations/{pk}", response=OrganisationOut)
+def organisation_detail(request, pk: int):
+    return scoped_or_404(Organisation, request, pk)
+
+
+def _organisation_data(payload):
+    data = payload.dict()
+    region = Region.objects.filter(code=data.pop("region_code")).first()
+    if region is None:
+        raise ValidationError({"region": "未知的行政区划代码"})
+    parent_id = data.pop("parent_id")
+    data["region"] = region
+    data["parent"] = Organisation.objects.filter(pk=parent_id).first() if parent_id else None
+    return data
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def organisation_create(request, payload: OrganisationIn):
+    if not request.user.has_perm("core.add_organisation"):
+        raise PermissionDenied
+    try:
+        return 201, services.organisation_create(actor=request.user, data=_organisation_data(payload))
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+
+
+@router.put("/organisations/{pk}", response=OrganisationOut)
+def organisation_update(request, pk: int, payload: OrganisationIn):
+    instance = scoped_or_404(Organisation, request, pk, "change")
+    try:
+        return services.organisation_update(actor=request.user, instance=instance, data=_organisation_data(payload))
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    except PermissionDenied as error:
+        raise Http404 from error

@@ -1,0 +1,1 @@
+"""Import/export datasets of the core app (registered with the common import engine)."""

@@ -1,0 +1,270 @@
+"""Core records: regions, organisations, users and roles, the audit log, reference catalogues."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from jindu.common.models import JinduModel, RestrictedQuerySet
+
+from .choices import ChemicalCategory, DrugClass, OrganisationKind, RegionLevel, RoleCode
+
+
+class LocalizedNameMixin:
+    """``name`` in the active UI language, falling back to Chinese (names carry zh, bo and en)."""
+
+    @property
+    def name(self):
+        lang = translation.get_language() or "zh-hans"
+        if lang.startswith("bo") and self.name_bo:
+            return self.name_bo
+        if lang.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+    def __str__(self):
+        return self.name
+
+
+class RegionQuerySet(RestrictedQuerySet):
+    def within(self, region):
+        """``region`` and every division under it (a Region or a GB/T 2260 code)."""
+        if isinstance(region, str):
+            region = self.model.objects.get(code=region)
+        return self.filter(path__startswith=region.path)
+
+
+class Region(LocalizedNameMixin, JinduModel):
+    """An administrative division with its GB/T 2260 code (region, prefecture or county level).
+
+    ``path`` lists the codes from the root down ("540000/540100/540102/") so that a region
+    covers its descendants with one indexed prefix test (see common.scope.region_q).
+    """
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+    name_zh = models.CharField(_("Chinese name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    name_bo = models.CharField(_("Tibetan name"), max_length=64, blank=True)
+    path = models.CharField(max_length=64, db_index=True, editable=False)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="core_region_code_six_digits",
+                violation_error_message=_("A region code has six digits."),
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + self.code + "/"
+        super().save(*args, **kwargs)
+
+
+class Organisation(JinduModel):
+    """A unit the office works with: a member unit of the Narcotics Control Commission, a police
+    unit or checkpoint, a school, a company, a hospital, a community. Every one has a region."""
+
+    scope_field = "region"
+    scope_view_all = True  # every officer may pick any agency; changes stay within the region
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+
+
+class Role(models.Model):
+    """A role a user holds. What each role may do is defined in code (core/roles.py) so that it
+    is reviewed with the code; the rows only exist so that users can be linked to roles."""
+
+    code = models.CharField(max_length=32, unique=True, choices=RoleCode.choices)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return str(RoleCode(self.code).label)
+
+
+class JinduUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A staff account: belongs to an organisation, holds roles, sees one region and what lies under it."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region scope"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("The user sees records of this region and the regions under it."),
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+
+    objects = JinduUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def scope_region(self):
+        return self.region
+
+    @property
+    def role_codes(self):
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+        return self._role_codes
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:user", args=[self.pk])
+
+
+class APIToken(JinduModel):
+    """A token for machine clients of the REST API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+
+class Drug(LocalizedNameMixin, JinduModel):
+    """A drug of the seizure catalogue (data/drugs.csv), with the unit seizures are usually counted in."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=128, blank=True)
+    name_bo = models.CharField(_("Tibetan name"), max_length=128, blank=True)
+    default_unit = models.CharField(_("default unit"), max_length=16)
+    drug_class = models.CharField(_("class"), max_length=32, choices=DrugClass.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("drug")
+        verbose_name_plural = _("drugs")
+
+
+class Chemical(LocalizedNameMixin, JinduModel):
+    """A precursor chemical of China's catalogue (data/precursors.csv), category 1-3."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=128, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_bo = models.CharField(_("Tibetan name"), max_length=200, blank=True)
+    cas = models.CharField(_("CAS number"), max_length=20, blank=True, db_index=True)
+    category = models.CharField(_("category"), max_length=4, choices=ChemicalCategory.choices)
+    un_table = models.CharField(_("UN 1988 table"), max_length=8, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["category", "name_zh"]
+        verbose_name = _("chemical")
+        verbose_name_plural = _("chemicals")
+
+
+class AuditLogQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """One row of the append-only, hash-chained audit log (see common/audit.py).
+
+    ``hash`` = SHA-256 over the previous row's hash and this row's content; ``seq`` has no gaps.
+    The database refuses UPDATE and DELETE (triggers, migration 0002); the application has no
+    path that edits a row. ``jindu audit verify`` recomputes the chain.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    time = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    source = models.CharField(max_length=16)
+    request_id = models.CharField(max_length=64, blank=True)
+    remote_addr = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
+
+    def __str__(self):
+        return "#{} {}".format(self.seq, self.action)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The newest seq and hash of the audit chain; locked while a row is appended, so that two
+    writers cannot fork the chain, and compared by verify so that a truncated tail is noticed."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

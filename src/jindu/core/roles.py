@@ -1,0 +1,67 @@
+"""What each role may do, reviewed with the code.
+
+A permission is Django's ``<app>.<action>_<model>`` string; a role grants a set of glob
+patterns over those strings. The three administrator roles (三权分立) share nothing with each
+other and nothing with the business roles: an account holding one of them holds no other role.
+Domain apps extend the business patterns by naming their app label in ``BUSINESS_APPS``.
+"""
+
+from fnmatch import fnmatchcase
+
+from .choices import RegionLevel, RoleCode
+
+BUSINESS_APPS = ("cases", "persons", "precursors", "outreach", "supervision", "reports")
+
+ADMIN_ROLES = frozenset({RoleCode.SYSTEM_ADMIN, RoleCode.SECURITY_ADMIN, RoleCode.AUDIT_ADMIN})
+
+READ_REFERENCE = frozenset({"core.view_region", "core.view_organisation", "core.view_drug", "core.view_chemical"})
+WRITE_ORGANISATIONS = frozenset({"core.add_organisation", "core.change_organisation"})
+DATA_EXCHANGE = frozenset({"core.import_data", "core.export_data"})
+
+
+def _all(app_labels, actions=("view", "add", "change", "delete")):
+    return frozenset("{}.{}_*".format(app, action) for app in app_labels for action in actions)
+
+
+OFFICER = READ_REFERENCE | WRITE_ORGANISATIONS | DATA_EXCHANGE | _all(BUSINESS_APPS)
+
+ROLE_PERMISSIONS = {
+    RoleCode.SYSTEM_ADMIN: frozenset(
+        {
+            "core.view_user", "core.add_user", "core.change_user",
+            "core.view_region", "core.view_organisation", "core.view_drug", "core.view_chemical",
+            "core.add_organisation", "core.change_organisation", "core.delete_organisation",
+        }
+    ),
+    RoleCode.SECURITY_ADMIN: frozenset({"core.view_user", "core.assign_roles", "core.unlock_user"}),
+    RoleCode.AUDIT_ADMIN: frozenset({"core.view_auditlog"}),
+    RoleCode.REGIONAL_OFFICER: OFFICER,
+    RoleCode.PREFECTURE_OFFICER: OFFICER,
+    RoleCode.COUNTY_OFFICER: OFFICER,
+    RoleCode.COMMUNITY_WORKER: READ_REFERENCE | _all(["persons"], ("view", "add", "change")),
+    RoleCode.SCHOOL_REPORTER: READ_REFERENCE | frozenset({"outreach.view_school*", "outreach.change_school*",
+                                                          "outreach.add_school*"}),
+    RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*"}),
+    RoleCode.LEADER: READ_REFERENCE | _all(BUSINESS_APPS, ("view",)) | frozenset({"core.export_data"}),
+}
+
+# The level of the region a holder of the role must be scoped to (None: any level).
+ROLE_SCOPE_LEVEL = {
+    RoleCode.REGIONAL_OFFICER: RegionLevel.REGION,
+    RoleCode.PREFECTURE_OFFICER: RegionLevel.PREFECTURE,
+    RoleCode.COUNTY_OFFICER: RegionLevel.COUNTY,
+    RoleCode.COMMUNITY_WORKER: RegionLevel.COUNTY,
+    RoleCode.SCHOOL_REPORTER: RegionLevel.COUNTY,
+    RoleCode.COMPANY_REPORTER: RegionLevel.COUNTY,
+}
+
+
+def patterns_for(role_codes):
+    patterns = set()
+    for code in role_codes:
+        patterns |= ROLE_PERMISSIONS.get(code, frozenset())
+    return patterns
+
+
+def has_permission(role_codes, perm):
+    return any(fnmatchcase(perm, pattern) for pattern in patterns_for(role_codes))
