@@ -35,6 +35,9 @@ def main():
         destination = VENDOR / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(NODE / source, destination)
+        source_map = NODE / (source + ".map")
+        if source_map.exists():  # referenced from the minified file; the manifest storage needs it
+            shutil.copy2(source_map, destination.with_name(destination.name + ".map"))
     for source, (target, markers) in FONT_FILES.items():
         destination = VENDOR / target
         destination.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ TESTING = "pytest" in sys.modules or env_bool("JINDU_TESTING")
 
 DATA_DIR = Path(os.environ.get("JINDU_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(exist_ok=True)
 
 
 def _secret_key():
@@ -180,6 +181,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JINDU_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JINDU_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts 15 minutes from the 5th failure; tries during the lock neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "jindu.core.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

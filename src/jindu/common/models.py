@@ -21,13 +21,14 @@ class JinduModel(models.Model):
 
     Class attributes a model may set:
     - ``scope_field``: path to its Region foreign key (region scope); None = not region scoped.
-    - ``scope_view_all``: reading is not region-limited (shared reference data such as organisations).
+    - ``scope_view_ancestors``: users also read rows of the regions above theirs (a county officer
+      sees the prefecture's and the region's organisations, never a neighbouring county's).
     - ``audit_views``: every view of a record is audited (sensitive personal data).
     - ``audit_masked_fields``: fields whose values are masked in audit snapshots.
     """
 
     scope_field = None
-    scope_view_all = False
+    scope_view_ancestors = False
     audit_views = False
     audit_masked_fields = ()
 

@@ -27,14 +27,21 @@ def region_q(field, region):
     return Q(**{"{}__path__startswith".format(field): region.path})
 
 
+def ancestor_codes(region):
+    """Codes of the regions above ``region`` (its path without itself)."""
+    return region.path.strip("/").split("/")[:-1] if region is not None else []
+
+
 def scope_q(user, model, action="view"):
     """The Q that limits ``model`` rows to ``user``'s region, or None when unlimited."""
     field = getattr(model, "scope_field", None)
     if field is None:
         return None
-    if action == "view" and getattr(model, "scope_view_all", False):
-        return None
-    return region_q(field, getattr(user, "scope_region", None))
+    region = getattr(user, "scope_region", None)
+    q = region_q(field, region)
+    if action == "view" and getattr(model, "scope_view_ancestors", False) and region is not None:
+        q |= Q(**{"{}__code__in".format(field): ancestor_codes(region)})
+    return q
 
 
 def restrict_queryset(queryset, user, action="view"):
@@ -67,11 +74,15 @@ def object_in_scope(user, obj, action="view"):
     if not user.has_perm(permission_name(model, action)):
         return False
     field = getattr(model, "scope_field", None)
-    if field is None or (action == "view" and getattr(model, "scope_view_all", False)):
+    if field is None:
         return True
     region = _resolve(obj, field)
     scope = getattr(user, "scope_region", None)
-    return region is not None and scope is not None and region.path.startswith(scope.path)
+    if region is None or scope is None:
+        return False
+    if action == "view" and getattr(model, "scope_view_ancestors", False) and region.code in ancestor_codes(scope):
+        return True
+    return region.path.startswith(scope.path)
 
 
 def require_scope(user, obj, action):

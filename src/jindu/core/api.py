@@ -3,13 +3,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from jindu.common.api import scoped_or_404, validation_error_response
-from jindu.common.scope import region_q
 
 from . import services
+from .filtersets import OrganisationFilterSet
 from .models import Organisation, Region
 
 router = Router(tags=["core"])
@@ -47,11 +47,6 @@ class OrganisationIn(Schema):
     is_active: bool = True
 
 
-class OrganisationFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "address__icontains"])
-    kind: str | None = None
-
-
 @router.get("/regions", response=list[RegionOut])
 @paginate
 def region_list(request, within: str | None = None, level: str | None = None):
@@ -70,11 +65,10 @@ def region_detail(request, code: str):
 
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate
-def organisation_list(request, filters: Query[OrganisationFilter], region: str | None = None):
-    queryset = filters.filter(Organisation.objects.restrict(request.user).select_related("region"))
-    if region:
-        queryset = queryset.filter(region_q("region", Region.objects.filter(code=region).first()))
-    return queryset
+def organisation_list(request, q: str = "", kind: str = "", region: str = ""):
+    """Filters as on the list page (the same FilterSet): q, kind, region (code, covers descendants)."""
+    queryset = Organisation.objects.restrict(request.user).select_related("region")
+    return OrganisationFilterSet(request.GET, queryset=queryset).qs
 
 
 @router.get("/organisations/{pk}", response=OrganisationOut)

@@ -13,7 +13,8 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.must_change_password and not request.path.startswith("/static/"):
+        # The API answers 401 itself for such a user (common/api.py); pages send them to the form.
+        if user.is_authenticated and user.must_change_password and not request.path.startswith(("/static/", "/api/")):
             if self._allowed is None:
                 self._allowed = {reverse(name) for name in ALLOWED}
             if request.path not in self._allowed:

@@ -1,6 +1,6 @@
 """Core records: regions, organisations, users and roles, the audit log, reference catalogues."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, UserManager, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
@@ -75,7 +75,7 @@ class Organisation(JinduModel):
     unit or checkpoint, a school, a company, a hospital, a community. Every one has a region."""
 
     scope_field = "region"
-    scope_view_all = True  # every officer may pick any agency; changes stay within the region
+    scope_view_ancestors = True  # a county officer may name the prefecture's and the region's agencies
 
     name = models.CharField(_("name"), max_length=128, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -147,6 +147,23 @@ class User(AbstractUser):
     @property
     def scope_region(self):
         return self.region
+
+    def get_full_name(self):
+        """Chinese and Tibetan names read family name first, without a space."""
+        if any(ord(c) > 0x2E7F for c in self.last_name + self.first_name):
+            return (self.last_name + self.first_name).strip()
+        return super().get_full_name()
+
+    # Django grants every permission to a superuser; Jindu has no such account: permissions come
+    # from roles only (core/roles.py), whatever is_superuser says.
+    def has_perm(self, perm, obj=None):
+        return self.is_active and _user_has_perm(self, perm, obj)
+
+    def has_perms(self, perm_list, obj=None):
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label):
+        return self.is_active and _user_has_module_perms(self, app_label)
 
     @property
     def role_codes(self):

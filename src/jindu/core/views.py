@@ -38,11 +38,10 @@ class LoginView(auth_views.LoginView):
 
 def lockout_response(request, credentials, *args, **kwargs):
     """What django-axes answers while an account is locked: the login page with a clear message."""
-    form = forms.LoginForm(request)
-    form.add_error(None, _("Too many failed logins: this account is locked for {minutes} minutes.").format(
-        minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)))
-    response = TemplateResponse(request, "registration/login.html", {"form": form}, status=403)
-    return response.render()
+    message = _("Too many failed logins: this account is locked for {minutes} minutes.").format(
+        minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    context = {"form": forms.LoginForm(request), "lockout_message": message}
+    return TemplateResponse(request, "registration/login.html", context, status=403).render()
 
 
 class PasswordChangeView(View):

@@ -16,10 +16,10 @@ from jindu.core.models import Organisation, Region, User
 from jindu.core.services import load_reference_data, user_create
 
 ACCOUNTS = [
-    ("officer", "演示", "区禁毒办干部", RoleCode.REGIONAL_OFFICER),
-    ("sysadmin", "系统", "管理员", RoleCode.SYSTEM_ADMIN),
-    ("secadmin", "安全", "管理员", RoleCode.SECURITY_ADMIN),
-    ("auditor", "审计", "管理员", RoleCode.AUDIT_ADMIN),
+    ("officer", "演示干部", "", RoleCode.REGIONAL_OFFICER),
+    ("sysadmin", "系统管理员", "", RoleCode.SYSTEM_ADMIN),
+    ("secadmin", "安全管理员", "", RoleCode.SECURITY_ADMIN),
+    ("auditor", "审计管理员", "", RoleCode.AUDIT_ADMIN),
 ]
 
 
