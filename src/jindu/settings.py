@@ -249,6 +249,7 @@ IMPORT_MAX_ROWS = int(os.environ.get("JINDU_IMPORT_MAX_ROWS", "200000"))
 # --- Jindu ----------------------------------------------------------------------------------
 JINDU_ROOT_REGION = os.environ.get("JINDU_ROOT_REGION", "540000")
 JINDU_AUDIT_MODEL = "core.AuditLog"
+JINDU_TRUST_PROXY = env_bool("JINDU_TRUST_PROXY", env_bool("JINDU_HTTPS"))  # believe X-Real-IP from the proxy
 
 DJANGO_TABLES2_TEMPLATE = "common/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}

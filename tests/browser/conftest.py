@@ -43,10 +43,10 @@ def server(tmp_path_factory):
     passwords = dict(re.findall(r"^\s+(\w+)\s+(\S+)\s", out, flags=re.MULTILINE))
     port = _free_port()
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "jindu.wsgi", "--bind", "127.0.0.1:{}".format(port), "--workers", "2"],
+        [str(BIN / "gunicorn"), "jindu.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    url = "http://127.0.0.1:{}".format(port)
+    url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             urllib.request.urlopen(url + "/healthz", timeout=1)
@@ -88,6 +88,6 @@ def shot():
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def _shot(page, name):
-        page.screenshot(path=str(SCREENSHOTS / "{}.png".format(name)), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shot

@@ -6,9 +6,8 @@ the API either (404). Apps add their routers in ``jindu/urls.py``.
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied
-
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
@@ -42,6 +41,22 @@ class JinduSessionAuth(SessionAuth):
         return user
 
 
+def _schema_needs_login(view):
+    """The OpenAPI schema is for staff and their machine clients, not for the public."""
+    from functools import wraps
+
+    from django.http import JsonResponse
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = JinduSessionAuth()(request) or TokenAuth()(request)
+        if not user:
+            return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Jindu API",
     version="1",
@@ -49,6 +64,7 @@ api = NinjaAPI(
     auth=[JinduSessionAuth(), TokenAuth()],
     docs_url=None,  # the Swagger page needs inline script and a CDN; the schema is enough
     openapi_url="/openapi.json",
+    docs_decorator=_schema_needs_login,
 )
 
 

@@ -143,7 +143,7 @@ def _flush(current):
 
 def _object_fields(obj=None, object_type="", object_id="", object_repr=""):
     if obj is not None:
-        object_type = object_type or "{}.{}".format(obj._meta.app_label, obj._meta.model_name)
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk or "")
         object_repr = object_repr or str(obj)
     return object_type, str(object_id), str(object_repr)[:200]
@@ -184,7 +184,7 @@ def log(action, *, obj=None, object_type="", object_id="", object_repr="", befor
 
 def action_code(obj_or_model, verb):
     meta = obj_or_model._meta
-    return "{}.{}.{}".format(meta.app_label, meta.model_name, verb)
+    return f"{meta.app_label}.{meta.model_name}.{verb}"
 
 
 def log_change(obj, verb, before=None, after=None):
@@ -210,7 +210,7 @@ def verify():
     for row in Audit.objects.order_by("seq").iterator(chunk_size=2000):
         expected_seq += 1
         if row.seq != expected_seq:
-            return False, checked, row.seq, "seq {} follows {}: rows are missing".format(row.seq, expected_seq - 1)
+            return False, checked, row.seq, f"seq {row.seq} follows {expected_seq - 1}: rows are missing"
         if row.prev_hash != prev:
             return False, checked, row.seq, "prev_hash does not match the row before"
         if compute_hash(_row_fields(row)) != row.hash:
@@ -220,7 +220,5 @@ def verify():
     head = head_model().objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if (head_seq, head_hash) != (expected_seq, prev):
-        return False, checked, expected_seq + 1, "the chain head says {} rows, the log ends at {}".format(
-            head_seq, expected_seq
-        )
+        return False, checked, expected_seq + 1, f"the chain head says {head_seq} rows, the log ends at {expected_seq}"
     return True, checked, None, ""

@@ -12,8 +12,10 @@ LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
 
 
 def client_ip(request):
-    """The client address; behind a reverse proxy the proxy sets X-Real-IP (see README)."""
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
+    """The client address. X-Real-IP is believed only behind a reverse proxy that sets it (JINDU_TRUST_PROXY)."""
+    if settings.JINDU_TRUST_PROXY and request.META.get("HTTP_X_REAL_IP"):
+        return request.META["HTTP_X_REAL_IP"][:64]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -42,6 +42,6 @@ class JinduModel(models.Model):
 
     def get_absolute_url(self):
         try:
-            return reverse("{}:{}".format(self._meta.app_label, self._meta.model_name), args=[self.pk])
+            return reverse(f"{self._meta.app_label}:{self._meta.model_name}", args=[self.pk])
         except NoReverseMatch:
             return ""

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 
 def permission_name(model, action):
-    return "{}.{}_{}".format(model._meta.app_label, action, model._meta.model_name)
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
 def region_q(field, region):
@@ -24,7 +24,7 @@ def region_q(field, region):
     """
     if region is None:
         return Q(pk__in=[])
-    return Q(**{"{}__path__startswith".format(field): region.path})
+    return Q(**{f"{field}__path__startswith": region.path})
 
 
 def ancestor_codes(region):
@@ -40,7 +40,7 @@ def scope_q(user, model, action="view"):
     region = getattr(user, "scope_region", None)
     q = region_q(field, region)
     if action == "view" and getattr(model, "scope_view_ancestors", False) and region is not None:
-        q |= Q(**{"{}__code__in".format(field): ancestor_codes(region)})
+        q |= Q(**{f"{field}__code__in": ancestor_codes(region)})
     return q
 
 

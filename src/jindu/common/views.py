@@ -28,7 +28,7 @@ class ObjectViewMixin:
     def get_model(self):
         if self.model is None:
             if self.queryset is None:
-                raise ImproperlyConfigured("{} needs a model or a queryset".format(type(self).__name__))
+                raise ImproperlyConfigured(f"{type(self).__name__} needs a model or a queryset")
             return self.queryset.model
         return self.model
 
@@ -54,7 +54,7 @@ class ObjectViewMixin:
             "model": model,
             "verbose_name": meta.verbose_name,
             "verbose_name_plural": meta.verbose_name_plural,
-            "url_prefix": "{}:{}".format(meta.app_label, meta.model_name),
+            "url_prefix": f"{meta.app_label}:{meta.model_name}",
         }
 
 
@@ -89,7 +89,7 @@ class ObjectListView(ObjectViewMixin, View):
             **self.base_context(),
             "table": table,
             "filterset": filterset,
-            "add_url": url_or_none("{}:{}_add".format(meta.app_label, meta.model_name))
+            "add_url": url_or_none(f"{meta.app_label}:{meta.model_name}_add")
             if request.user.has_perm(permission_name(self.get_model(), "add")) else None,
             "export_dataset": self.export_dataset if request.user.has_perm("core.export_data") else None,
             "import_dataset": self.export_dataset if request.user.has_perm("core.import_data") else None,
@@ -108,7 +108,7 @@ class ObjectDetailView(ObjectViewMixin, View):
         if self.template_name:
             return [self.template_name]
         meta = self.get_model()._meta
-        return ["{}/{}.html".format(meta.app_label, meta.model_name), "common/object_detail.html"]
+        return [f"{meta.app_label}/{meta.model_name}.html", "common/object_detail.html"]
 
     def get_extra_context(self, request, instance):
         return {}
@@ -118,16 +118,16 @@ class ObjectDetailView(ObjectViewMixin, View):
         audit.log_view(request.user, instance)
         meta = self.get_model()._meta
         history = audit.audit_model().objects.filter(
-            object_type="{}.{}".format(meta.app_label, meta.model_name), object_id=str(instance.pk)
+            object_type=f"{meta.app_label}.{meta.model_name}", object_id=str(instance.pk)
         ).order_by("-seq")[:50]
         context = {
             **self.base_context(),
             "object": instance,
             "history": history,
             "fields": detail_fields(instance),
-            "edit_url": url_or_none("{}:{}_edit".format(meta.app_label, meta.model_name), instance.pk)
+            "edit_url": url_or_none(f"{meta.app_label}:{meta.model_name}_edit", instance.pk)
             if request.user.has_perm(permission_name(self.get_model(), "change")) else None,
-            "delete_url": url_or_none("{}:{}_delete".format(meta.app_label, meta.model_name), instance.pk)
+            "delete_url": url_or_none(f"{meta.app_label}:{meta.model_name}_delete", instance.pk)
             if request.user.has_perm(permission_name(self.get_model(), "delete")) else None,
             **self.get_extra_context(request, instance),
         }
@@ -140,7 +140,7 @@ def detail_fields(instance):
     for field in instance._meta.concrete_fields:
         if field.name in ("id", "created", "last_updated", "path", "password") or not field.editable:
             continue
-        display = getattr(instance, "get_{}_display".format(field.name), None)
+        display = getattr(instance, f"get_{field.name}_display", None)
         value = display() if display else getattr(instance, field.name)
         if field.name in getattr(instance, "audit_masked_fields", ()):
             from .masking import mask_value
@@ -223,7 +223,7 @@ class ObjectDeleteView(ObjectViewMixin, View):
                 obj=instance))
             return HttpResponseRedirect(instance.get_absolute_url())
         messages.success(request, _("Deleted: {obj}").format(obj=instance))
-        return HttpResponseRedirect(reverse("{}:{}_list".format(meta.app_label, meta.model_name)))
+        return HttpResponseRedirect(reverse(f"{meta.app_label}:{meta.model_name}_list"))
 
 
 def model_urls(model, *, list_view=None, detail_view=None, edit_view=None, delete_view=None, prefix=None):
@@ -232,12 +232,12 @@ def model_urls(model, *, list_view=None, detail_view=None, edit_view=None, delet
     prefix = prefix or name + "s/"
     patterns = []
     if list_view:
-        patterns.append(path(prefix, list_view.as_view(), name="{}_list".format(name)))
+        patterns.append(path(prefix, list_view.as_view(), name=f"{name}_list"))
     if edit_view:
-        patterns.append(path(prefix + "add/", edit_view.as_view(), name="{}_add".format(name)))
-        patterns.append(path(prefix + "<int:pk>/edit/", edit_view.as_view(), name="{}_edit".format(name)))
+        patterns.append(path(prefix + "add/", edit_view.as_view(), name=f"{name}_add"))
+        patterns.append(path(prefix + "<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"))
     if detail_view:
         patterns.append(path(prefix + "<int:pk>/", detail_view.as_view(), name=name))
     if delete_view:
-        patterns.append(path(prefix + "<int:pk>/delete/", delete_view.as_view(), name="{}_delete".format(name)))
+        patterns.append(path(prefix + "<int:pk>/delete/", delete_view.as_view(), name=f"{name}_delete"))
     return patterns

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import importers, signals  # noqa: F401  (register datasets and audit receivers)
         from jindu.common.navigation import MenuItem, register_menu
+
+        from . import importers, signals  # noqa: F401  (register datasets and audit receivers)
 
         register_menu("reference", _("Reference data"), "database", [
             MenuItem(_("Organisations"), "core:organisation_list", "core.view_organisation"),

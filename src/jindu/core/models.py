@@ -268,7 +268,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
 
     def __str__(self):
-        return "#{} {}".format(self.seq, self.action)
+        return f"#{self.seq} {self.action}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -285,3 +285,6 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return f"audit chain head #{self.seq}"

@@ -20,7 +20,7 @@ DATA_EXCHANGE = frozenset({"core.import_data", "core.export_data"})
 
 
 def _all(app_labels, actions=("view", "add", "change", "delete")):
-    return frozenset("{}.{}_*".format(app, action) for app in app_labels for action in actions)
+    return frozenset(f"{app}.{action}_*" for app in app_labels for action in actions)
 
 
 OFFICER = READ_REFERENCE | WRITE_ORGANISATIONS | DATA_EXCHANGE | _all(BUSINESS_APPS)

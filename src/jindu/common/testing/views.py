@@ -34,10 +34,10 @@ class ScopedModelViewTests:
         return self.model._meta.model_name
 
     def list_url(self):
-        return reverse("{}:{}_list".format(self.model._meta.app_label, self.name))
+        return reverse(f"{self.model._meta.app_label}:{self.name}_list")
 
     def detail_url(self, obj):
-        return reverse("{}:{}".format(self.model._meta.app_label, self.name), args=[obj.pk])
+        return reverse(f"{self.model._meta.app_label}:{self.name}", args=[obj.pk])
 
     @pytest.fixture
     def objects(self, db):
@@ -59,7 +59,7 @@ class ScopedModelViewTests:
             pytest.skip("no API")
         own, _ = objects
         assert client.get(self.api_url).status_code == 401
-        assert client.get("{}/{}".format(self.api_url, own.pk)).status_code == 401
+        assert client.get(f"{self.api_url}/{own.pk}").status_code == 401
 
     def test_without_permission_is_403(self, client, objects):
         own, _ = objects
@@ -79,7 +79,7 @@ class ScopedModelViewTests:
         client.force_login(own_officer)
         assert client.get(self.detail_url(other)).status_code == 404
         if self.api_url:
-            assert client.get("{}/{}".format(self.api_url, other.pk)).status_code == 404
+            assert client.get(f"{self.api_url}/{other.pk}").status_code == 404
 
     def test_list_holds_only_own_region(self, client, objects, own_officer):
         own, other = objects

@@ -49,7 +49,7 @@ def test_tampered_row_breaks_the_chain_at_that_row():
     assert not ok and broken == victim.seq and "hash" in reason
     with pytest.raises(CommandError) as error:
         call_command("audit", "verify")
-    assert "seq={}".format(victim.seq) in str(error.value)
+    assert f"seq={victim.seq}" in str(error.value)
 
 
 def test_deleted_row_breaks_the_chain():

@@ -1,4 +1,4 @@
-"""Roles: the three administrators (三权分立) are separate, none reads business data; permissions come from roles only."""
+"""Roles: the three administrators (三权分立) are separate and read no business data; permissions come from roles."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,8 +49,8 @@ def test_admin_roles_share_no_permission():
 def test_no_admin_reads_business_data(role):
     user = create_user("admin_" + role, [role])
     for app in ("cases", "persons", "precursors", "outreach", "supervision"):
-        assert not user.has_perm("{}.view_case".format(app))
-        assert not user.has_perm("{}.view_person".format(app))
+        assert not user.has_perm(f"{app}.view_case")
+        assert not user.has_perm(f"{app}.view_person")
 
 
 # The role x page matrix: (role, url name, kwargs, expected status).

@@ -38,7 +38,7 @@ def test_edit_of_other_county_record_is_404_on_page_and_api(client):
     client.force_login(officer)
     assert client.get(reverse("core:organisation_edit", args=[other.pk])).status_code == 404
     response = client.put(
-        "/api/v1/core/organisations/{}".format(other.pk),
+        f"/api/v1/core/organisations/{other.pk}",
         data={"name": "改名", "kind": "other", "region_code": "540102"},
         content_type="application/json",
     )

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, days, description, **options):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise CommandError("no active user {}".format(username))
+            raise CommandError(f"no active user {username}")
         key = secrets.token_urlsafe(32)
         with actor_context(source=Source.CLI):
             token = APIToken.objects.create(user=user, prefix=key[:8], key_hash=hash_token(key),

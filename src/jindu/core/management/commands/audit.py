@@ -4,7 +4,7 @@ from jindu.common import audit
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `jindu audit verify` recomputes the hash chain and names the first broken row."
+    help = "Audit log tools: `jindu audit verify` recomputes the hash chain and names the first broken row."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -14,7 +14,8 @@ class Command(BaseCommand):
         if action == "verify":
             ok, checked, broken, reason = audit.verify()
             if ok:
-                self.stdout.write("audit chain intact: {} rows verified".format(checked))
+                self.stdout.write(f"audit chain intact: {checked} rows verified")
                 return
-            raise CommandError("audit chain broken at row seq={}: {} ({} rows before it verified)".format(
-                broken, reason, checked), returncode=1)
+            raise CommandError(
+                f"audit chain broken at row seq={broken}: {reason} ({checked} rows before it verified)", returncode=1
+            )

@@ -42,14 +42,14 @@ class Command(BaseCommand):
         self.stdout.write("Jindu is ready{}.".format(" at " + url if url else ""))
         self.stdout.write("First login — each one-time password must be changed at first login:")
         for username, password, role in created:
-            self.stdout.write("  {:<10} {:<20} {}".format(username, password, role))
+            self.stdout.write(f"  {username:<10} {password:<20} {role}")
         self.stdout.write("These passwords are shown only now. Lost one? jindu changepassword NAME")
 
     @transaction.atomic
     def create_accounts(self):
         root = Region.objects.get(code=settings.JINDU_ROOT_REGION)
         office, _ = Organisation.objects.get_or_create(
-            name="{}禁毒委员会办公室".format(root.name_zh), defaults={"kind": "ncc_office", "region": root}
+            name=f"{root.name_zh}禁毒委员会办公室", defaults={"kind": "ncc_office", "region": root}
         )
         created = []
         for username, last_name, first_name, role in ACCOUNTS:
