@@ -50,9 +50,12 @@ class OrganisationForm(JinduModelForm):
 
 
 class UserForm(JinduModelForm):
+    """One name field: Chinese and Tibetan names are not split into given and family name."""
+
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "organisation", "region", "is_active"]
+        fields = ["username", "last_name", "email", "organisation", "region", "is_active"]
+        labels = {"last_name": _("Full name")}
 
 
 class UserRolesForm(JinduForm):

@@ -29,11 +29,12 @@ class OrganisationTable(BaseTable):
 
 class UserTable(BaseTable):
     username = tables.Column(verbose_name=_("username"), linkify=True)
+    full_name = tables.Column(verbose_name=_("name"), accessor="get_full_name", order_by=("last_name",))
     roles = tables.ManyToManyColumn(verbose_name=_("roles"), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = User
-        fields = ("username", "last_name", "first_name", "organisation", "region", "roles", "is_active", "last_login")
+        fields = ("username", "full_name", "organisation", "region", "roles", "is_active", "last_login")
 
 
 class AuditLogTable(BaseTable):

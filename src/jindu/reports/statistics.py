@@ -1,0 +1,109 @@
+"""The statistics engine: DESIGN.md "Statistics definitions" (统计口径), the only place figures are computed.
+
+``jindu stats``, the REST API, the dashboard and the bulletins all call :func:`compute`.
+Each domain app contributes its part through a function in its own ``selectors`` module::
+
+    def statistics(date_from, date_to, region) -> dict   # top-level keys of the contract it owns
+
+``region`` is a core ``Region``; a record belongs to it when its region lies at or under it
+(``jindu.common.scope.region_q``). Periods include both dates. An app that is not installed
+contributes zeros, so every key of the contract is always present.
+"""
+
+import copy
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+# app label -> dotted path of its contribution
+PROVIDERS = {
+    "cases": "jindu.cases.selectors.statistics",
+    "persons": "jindu.persons.selectors.statistics",
+    "precursors": "jindu.precursors.selectors.statistics",
+    "outreach": "jindu.outreach.selectors.statistics",
+}
+
+ZERO = {
+    "cases": {"total": 0, "by_type": {}, "by_offence": {}},
+    "suspects_arrested": 0,
+    "foreign_suspects_arrested": 0,
+    "fugitives_captured": 0,
+    "seizures": {"by_drug": {}, "total_grams": 0.0},
+    "eradication": {"records": 0, "plants": 0},
+    "interceptions": {"total": 0, "by_finding": {}},
+    "persons": {"registered": 0, "in_community": 0, "tested": 0, "test_rate": None},
+    "precursors": {"units": 0, "transactions": 0, "flagged_discrepancies": 0},
+    "outreach": {"events": 0, "people_reached": 0, "quiz_attempts": 0, "quiz_participants": 0,
+                 "videos_submitted": 0, "videos_selected": 0},
+}
+
+
+class StatisticsError(ValueError):
+    """Bad parameters (dates, region): the CLI and the API turn it into a clear message."""
+
+
+def parse_period(date_from, date_to):
+    try:
+        start = date_from if isinstance(date_from, datetime.date) else datetime.date.fromisoformat(date_from)
+        end = date_to if isinstance(date_to, datetime.date) else datetime.date.fromisoformat(date_to)
+    except (TypeError, ValueError) as error:
+        raise StatisticsError("dates must be YYYY-MM-DD") from error
+    if start > end:
+        raise StatisticsError("the period starts after it ends")
+    return start, end
+
+
+def get_region(code=None):
+    Region = apps.get_model("core", "Region")
+    code = code or settings.JINDU_ROOT_REGION
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise StatisticsError(f"unknown region code {code}")
+    return region
+
+
+def compute(date_from, date_to, region_code=None):
+    """The statistics object of DESIGN.md for the inclusive period and the region subtree."""
+    start, end = parse_period(date_from, date_to)
+    region = get_region(region_code)
+    result = {"from": start.isoformat(), "to": end.isoformat(), "region": region.code}
+    result.update(copy.deepcopy(ZERO))
+    installed = {config.label for config in apps.get_app_configs()}
+    for label, path in PROVIDERS.items():
+        if label not in installed:
+            continue
+        part = import_string(path)(start, end, region)
+        unknown = set(part) - set(ZERO)
+        if unknown:
+            raise RuntimeError(f"{path} returned keys outside the contract: {sorted(unknown)}")
+        result.update(part)
+    return result
+
+
+def format_text(stats):
+    """A short human-readable rendering for ``jindu stats --format text``."""
+    lines = ["统计期间 {from} 至 {to}，区划 {region}".format(**stats)]
+    cases = stats["cases"]
+    lines.append("涉毒案件 {} 起（{}）".format(
+        cases["total"], "，".join(f"{k} {v}" for k, v in sorted(cases["by_type"].items())) or "—"))
+    lines.append("抓获犯罪嫌疑人 {} 名，其中外籍 {} 名".format(
+        stats["suspects_arrested"], stats["foreign_suspects_arrested"]))
+    lines.append("查获涉毒网逃人员 {} 人".format(stats["fugitives_captured"]))
+    lines.append("缴获毒品 {:.3f} 克".format(stats["seizures"]["total_grams"]))
+    for drug, units in sorted(stats["seizures"]["by_drug"].items()):
+        lines.append("  {}: {}".format(drug, "，".join(f"{v} {u}" for u, v in sorted(units.items()))))
+    lines.append("禁种铲毒 {} 起，铲除 {} 株".format(stats["eradication"]["records"], stats["eradication"]["plants"]))
+    lines.append("检查站查获 {} 起".format(stats["interceptions"]["total"]))
+    persons = stats["persons"]
+    rate = "—" if persons["test_rate"] is None else "{:.2%}".format(persons["test_rate"])
+    lines.append("登记吸毒人员 {}，社区戒毒康复 {}，检测 {}，检测率 {}".format(
+        persons["registered"], persons["in_community"], persons["tested"], rate))
+    p = stats["precursors"]
+    lines.append("易制毒单位 {}，交易 {}，对账异常 {}".format(p["units"], p["transactions"], p["flagged_discrepancies"]))
+    o = stats["outreach"]
+    lines.append("宣传活动 {} 场，覆盖 {} 人次；答题 {} 人次（{} 人）；短视频 {} 件，入选 {} 件".format(
+        o["events"], o["people_reached"], o["quiz_attempts"], o["quiz_participants"], o["videos_submitted"],
+        o["videos_selected"]))
+    return "\n".join(lines)
