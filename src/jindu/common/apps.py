@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
@@ -6,3 +7,10 @@ class CommonConfig(AppConfig):
 
     name = "jindu.common"
     label = "common"
+
+    def ready(self):
+        from .navigation import MenuItem, register_menu
+
+        register_menu("data", _("Data exchange"), "transfer", [
+            MenuItem(_("Data exchange"), "importing:index", "core.import_data"),
+        ])

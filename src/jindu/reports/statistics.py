@@ -101,7 +101,8 @@ def format_text(stats):
     lines.append("登记吸毒人员 {}，社区戒毒康复 {}，检测 {}，检测率 {}".format(
         persons["registered"], persons["in_community"], persons["tested"], rate))
     p = stats["precursors"]
-    lines.append("易制毒单位 {}，交易 {}，对账异常 {}".format(p["units"], p["transactions"], p["flagged_discrepancies"]))
+    lines.append("易制毒单位 {}，交易 {}，对账异常 {}".format(
+        p["units"], p["transactions"], p["flagged_discrepancies"]))
     o = stats["outreach"]
     lines.append("宣传活动 {} 场，覆盖 {} 人次；答题 {} 人次（{} 人）；短视频 {} 件，入选 {} 件".format(
         o["events"], o["people_reached"], o["quiz_attempts"], o["quiz_participants"], o["videos_submitted"],
