@@ -7,8 +7,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from jindu.common.api import api
 from jindu.core import views as core_views
 from jindu.core.api import router as core_router
+from jindu.reports import views as reports_views
+from jindu.reports.api import router as reports_router
 
 api.add_router("/core/", core_router)
+api.add_router("/", reports_router)
 
 
 def _public(patterns):
@@ -30,7 +33,7 @@ def _public(patterns):
 api_patterns, api_app, api_namespace = api.urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", reports_views.dashboard, name="home"),
     path("login/", login_not_required(core_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
@@ -38,6 +41,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", login_not_required(core_views.robots), name="robots"),
     path("core/", include("jindu.core.urls")),
+    path("reports/", include("jindu.reports.urls")),
     path("data/", include("jindu.common.importing.urls")),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),
 ]

@@ -108,3 +108,95 @@ def format_text(stats):
         o["events"], o["people_reached"], o["quiz_attempts"], o["quiz_participants"], o["videos_submitted"],
         o["videos_selected"]))
     return "\n".join(lines)
+
+
+# --- Comparisons and breakdowns (同比, 环比, by month, by prefecture) --------------------------------
+
+
+def shift_year(day, years=-1):
+    """The same calendar day ``years`` away; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _is_month_end(day):
+    return (day + datetime.timedelta(days=1)).day == 1
+
+
+def _add_months(day, count):
+    month = day.year * 12 + day.month - 1 + count
+    return datetime.date(month // 12, month % 12 + 1, 1)
+
+
+def previous_period(start, end):
+    """The period before (环比): as many whole calendar months as the period spans when it is made of whole
+    months (a half year -> the previous half year, a month -> the previous month); otherwise the same number
+    of days ending the day before ``start``."""
+    if start.day == 1 and _is_month_end(end):
+        count = (end.year - start.year) * 12 + end.month - start.month + 1
+        return _add_months(start, -count), start - datetime.timedelta(days=1)
+    length = (end - start).days + 1
+    return start - datetime.timedelta(days=length), start - datetime.timedelta(days=1)
+
+
+def same_period_last_year(start, end):
+    """The same dates one year earlier (同比)."""
+    return shift_year(start), shift_year(end)
+
+
+# The figures shown on the dashboard and compared in bulletins: (key, path in the stats object, label).
+def figure(stats, path):
+    value = stats
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def change(current, before):
+    """Relative change in percent, 1 decimal, or None when there is nothing to compare with."""
+    if current is None or before in (None, 0):
+        return None
+    return round((current - before) * 100.0 / before, 1)
+
+
+def compare(date_from, date_to, region_code=None, paths=()):
+    """The statistics of a period with 同比 and 环比 for each figure in ``paths``."""
+    start, end = parse_period(date_from, date_to)
+    current = compute(start, end, region_code)
+    yoy = compute(*same_period_last_year(start, end), region_code)
+    mom = compute(*previous_period(start, end), region_code)
+    figures = {}
+    for path in paths:
+        value = figure(current, path)
+        figures[path] = {
+            "value": value,
+            "last_year": figure(yoy, path),
+            "previous": figure(mom, path),
+            "yoy_change": change(value, figure(yoy, path)),
+            "previous_change": change(value, figure(mom, path)),
+        }
+    return {"current": current, "last_year": yoy, "previous": mom, "figures": figures}
+
+
+def months(start, end):
+    """(first day, last day) of each calendar month overlapping the period, clipped to it."""
+    result = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        following = (cursor.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        result.append((max(cursor, start), min(following - datetime.timedelta(days=1), end)))
+        cursor = following
+    return result
+
+
+def by_month(date_from, date_to, region_code=None):
+    start, end = parse_period(date_from, date_to)
+    return [(first, compute(first, last, region_code)) for first, last in months(start, end)]
+
+
+def by_child_region(date_from, date_to, region_code=None):
+    """The statistics of each division directly under the region (prefectures under 540000)."""
+    region = get_region(region_code)
+    return [(child, compute(date_from, date_to, child.code)) for child in region.children.order_by("code")]
