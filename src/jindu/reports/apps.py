@@ -8,3 +8,11 @@ class ReportsConfig(AppConfig):
     name = "jindu.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from jindu.common.navigation import MenuItem, register_menu
+
+        register_menu("reports", _("Statistics and reports"), "chart-bar", [
+            MenuItem(_("Dashboard"), "home", "reports.view_statistics"),
+            MenuItem(_("Bulletins"), "reports:bulletin_list", "reports.view_bulletin"),
+        ])

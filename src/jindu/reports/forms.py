@@ -31,3 +31,11 @@ class PeriodForm(JinduForm):
         if start and end and start > end:
             raise forms.ValidationError(_("The period starts after it ends."))
         return cleaned
+
+
+class BulletinForm(PeriodForm):
+    format = forms.ChoiceField(label=_("Format"), choices=[("docx", "Word (DOCX)"), ("pdf", "PDF")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["figure"]

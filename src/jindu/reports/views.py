@@ -1,14 +1,22 @@
 """The dashboard: key figures with 同比/环比, trend by month, bars and a map by prefecture (ECharts)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views import View
 
+from jindu.common.views import ObjectListView
 from jindu.core.views import home as welcome
 
 from . import selectors
-from .forms import PeriodForm
+from .bulletin import FontsMissing
+from .forms import BulletinForm, PeriodForm
+from .models import Bulletin
+from .services import bulletin_create
 from .statistics import StatisticsError
+from .tables import BulletinTable
 
 
 def dashboard(request):
@@ -49,3 +57,52 @@ def dashboard_data(request):
     except Http404:
         return JsonResponse({"detail": "not found"}, status=404)
     return JsonResponse(data)
+
+
+# --- Bulletins --------------------------------------------------------------------------------
+
+
+class BulletinListView(ObjectListView):
+    model = Bulletin
+    queryset = Bulletin.objects.select_related("region", "author")
+    table_class = BulletinTable
+    template_name = "reports/bulletin_list.html"
+
+
+class BulletinCreateView(View):
+    """Draft a bulletin for a period and region and download it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(selectors.VIEW_PERMISSION) or request.user.scope_region is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        region = request.user.scope_region
+        start, end = selectors.default_period(region)
+        form = BulletinForm(initial={"date_from": start, "date_to": end, "region": region, "format": "docx"},
+                            user=request.user)
+        return TemplateResponse(request, "reports/bulletin_form.html", {"form": form})
+
+    def post(self, request):
+        form = BulletinForm(request.POST, user=request.user)
+        if form.is_valid():
+            region = form.cleaned_data["region"] or request.user.scope_region
+            try:
+                record, _content = bulletin_create(
+                    actor=request.user, date_from=form.cleaned_data["date_from"],
+                    date_to=form.cleaned_data["date_to"], region_code=region.code, fmt=form.cleaned_data["format"])
+            except FontsMissing as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("reports:bulletin_download", pk=record.pk)
+        return TemplateResponse(request, "reports/bulletin_form.html", {"form": form})
+
+
+def bulletin_download(request, pk):
+    record = get_object_or_404(Bulletin.objects.restrict(request.user), pk=pk)
+    path = settings.MEDIA_ROOT / record.file
+    if not path.exists():
+        raise Http404
+    filename = f"{record.region.name_zh}禁毒工作情况报告_{record.date_from}_{record.date_to}.{record.format}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
