@@ -1,8 +1,10 @@
 """Import/export datasets of the core app (registered with the common import engine)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jindu.common import audit
 from jindu.common.importing import Column, Dataset, RowError, parsers, register
 
 from .choices import OrganisationKind
@@ -25,7 +27,7 @@ class OrganisationDataset(Dataset):
         Column("kind", "类别", parsers.Choice(OrganisationKind), required=True, example="ncc_office"),
         Column("region_code", "行政区划代码", parsers.RegionCode(), required=True, field="region", example="540102",
                export=lambda org: org.region.code),
-        Column("parent", "上级单位", parsers.Text(max_length=128), field=None, example="拉萨市禁毒委员会办公室",
+        Column("parent", "上级单位", parsers.Text(max_length=128), field=None, example="",
                help=gettext_lazy("name of an existing organisation or of one in an earlier row"),
                export=lambda org: org.parent.name if org.parent_id else ""),
         Column("address", "地址", parsers.Text(max_length=200), example="拉萨市城关区北京中路 1 号"),
@@ -37,7 +39,7 @@ class OrganisationDataset(Dataset):
         if "parent" in row:
             fields["parent"] = None
             if row["parent"]:
-                parent = run.restrict(Organisation.objects.all()).filter(name=row["parent"]).first()
+                parent = run.restrict(Organisation.objects.order_by()).filter(name=row["parent"]).first()
                 if parent is None:
                     raise RowError("parent", _("Unknown organisation {value}.").format(value=row["parent"]))
                 fields["parent"] = parent
@@ -59,3 +61,26 @@ class OrganisationDataset(Dataset):
             return level
 
         return sorted(objects, key=depth)  # stable: within a depth, the list page's order
+
+
+def organisation_by_name(run, name, *, region, kind="other", column=""):
+    """The organisation called ``name``, for columns that name organisations (``agencies``,
+    ``checkpoint``): an unknown name creates it in ``region`` and the import summary says so.
+
+    Names are unique, so the match is made over all organisations: naming the prefecture's
+    police unit in a county's case is normal, and a second organisation of that name could not
+    exist anyway. Creating one is a write like any other: validated, in scope, audited.
+    """
+    organisation = Organisation.objects.order_by().filter(name=name).first()
+    if organisation is not None:
+        return organisation
+    organisation = Organisation(name=name, kind=kind, region=region)
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        raise RowError(column, " ".join(error.messages))
+    run.require_scope(organisation, "add", column)
+    organisation.save()
+    audit.log_change(organisation, "created")
+    run.created_by_name(Organisation._meta.verbose_name_plural, name)
+    return organisation
