@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reviewed: pages an anonymous visitor may open. Add to it only after review.
 PUBLIC = {"login", "set_language", "healthz", "robots"}
+PUBLIC |= {"persons:certificate_verify"}  # reviewed: shows validity, date and result only
 
 
 def _patterns(resolver, prefix="", namespace=""):

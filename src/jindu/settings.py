@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "jindu.common",
     "jindu.core",
+    "jindu.persons",
     "jindu.precursors",
     "jindu.reports",
 ]

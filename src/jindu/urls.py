@@ -11,6 +11,7 @@ from jindu.reports import views as reports_views
 from jindu.reports.api import router as reports_router
 
 api.add_router("/core/", core_router)
+api.add_router("/persons/", "jindu.persons.api.router")
 api.add_router("/", reports_router)
 
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", login_not_required(core_views.robots), name="robots"),
     path("core/", include("jindu.core.urls")),
+    path("persons/", include("jindu.persons.urls")),
     path("reports/", include("jindu.reports.urls")),
     path("data/", include("jindu.common.importing.urls")),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),

@@ -1,0 +1,245 @@
+"""REST endpoints of the persons app (/api/v1/persons/). Reads go through ``restrict`` (404 out of scope),
+writes through the services (422 on validation errors). Identity numbers and phones are masked in every
+response; the full number is never sent by the API. Every read of a person is audited like a page view.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from jindu.common import audit
+from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.masking import mask_name
+
+from . import services
+from .filtersets import AlertFilterSet, DrugTestFilterSet, EpisodeFilterSet, HandoverFilterSet, PersonFilterSet
+from .models import Alert, DrugTest, Episode, Handover, Person, RiskAssessment
+
+router = Router(tags=["persons"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(..., alias="display_identity", description="masked")
+    nationality: str
+    sex: str
+    birth_date: datetime.date | None
+    region_code: str = Field(..., alias="region.code")
+    registered_on: datetime.date
+    status: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return mask_name(obj.name)
+
+
+class PersonIn(Schema):
+    id_number: str = ""
+    nationality: str = "CN"
+    passport_no: str = ""
+    name: str
+    sex: str = ""
+    birth_date: datetime.date | None = None
+    ethnicity: str = ""
+    region_code: str
+    registered_on: datetime.date
+
+
+class EpisodeOut(Schema):
+    id: int
+    ref: str
+    person_id: int
+    measure: str
+    start_on: datetime.date
+    end_on: datetime.date | None
+
+
+class HandoverOut(Schema):
+    id: int
+    person_id: int
+    released_on: datetime.date
+    deadline: datetime.date
+    briefed_on: datetime.date | None
+    agreement_signed_on: datetime.date | None
+    completed_on: datetime.date | None
+
+
+class DrugTestOut(Schema):
+    id: int
+    ref: str
+    person_id: int
+    tested_on: datetime.date
+    method: str
+    result: str
+    substance: str | None = Field(None, alias="substance.code")
+
+
+class DrugTestIn(Schema):
+    person_id: int
+    tested_on: datetime.date
+    method: str
+    result: str
+    substance: str | None = None
+    tester: str = ""
+
+
+class AssessmentOut(Schema):
+    id: int
+    person_id: int
+    assessed_on: datetime.date
+    score: int
+    level: str
+    factors: list[dict]
+    next_due: datetime.date
+
+
+class AlertOut(Schema):
+    id: int
+    person_id: int
+    kind: str
+    raised_on: datetime.date
+    due_on: datetime.date | None
+    state: str
+    message: str
+
+
+class CheckIn(Schema):
+    id_number: str
+    reason: str
+
+
+class CheckOut(Schema):
+    """Everything a drug-driving look-up answers: nothing else about the person."""
+
+    id: int
+    id_number: str = Field(..., alias="id_masked", description="masked")
+    registered: bool
+    under_measure: bool
+    last_test_on: datetime.date | None
+
+
+def _viewed(request, obj):
+    audit.log_view(request.user, obj)
+    return obj
+
+
+@router.get("/persons", response=list[PersonOut])
+@paginate
+def person_list(request):
+    """Filters as on the list page: q (name, or a full identity number: exact and audited), status, region, ..."""
+    queryset = Person.objects.restrict(request.user).select_related("region")
+    return PersonFilterSet(request.GET, queryset=queryset, request=request).qs
+
+
+@router.get("/persons/{pk}", response=PersonOut)
+def person_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(Person, request, pk))
+
+
+@router.post("/persons", response={201: PersonOut})
+def person_create(request, payload: PersonIn):
+    if not request.user.has_perm("persons.add_person"):
+        raise PermissionDenied
+    from django.apps import apps
+
+    data = payload.dict()
+    region = apps.get_model("core", "Region").objects.filter(code=data.pop("region_code")).first()
+    if region is None:
+        raise validation_error_response(ValidationError({"region": "unknown region code"}))
+    try:
+        return 201, services.person_create(actor=request.user, data={**data, "region": region})
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    except PermissionDenied as error:
+        raise validation_error_response(ValidationError({"region": "outside your region"})) from error
+
+
+@router.get("/episodes", response=list[EpisodeOut])
+@paginate
+def episode_list(request):
+    return EpisodeFilterSet(request.GET, queryset=Episode.objects.restrict(request.user), request=request).qs
+
+
+@router.get("/episodes/{pk}", response=EpisodeOut)
+def episode_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(Episode, request, pk))
+
+
+@router.get("/handovers", response=list[HandoverOut])
+@paginate
+def handover_list(request):
+    return HandoverFilterSet(request.GET, queryset=Handover.objects.restrict(request.user), request=request).qs
+
+
+@router.get("/handovers/{pk}", response=HandoverOut)
+def handover_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(Handover, request, pk))
+
+
+@router.get("/drug-tests", response=list[DrugTestOut])
+@paginate
+def drugtest_list(request):
+    queryset = DrugTest.objects.restrict(request.user).select_related("substance")
+    return DrugTestFilterSet(request.GET, queryset=queryset, request=request).qs
+
+
+@router.get("/drug-tests/{pk}", response=DrugTestOut)
+def drugtest_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(DrugTest, request, pk))
+
+
+@router.post("/drug-tests", response={201: DrugTestOut})
+def drugtest_create(request, payload: DrugTestIn):
+    from django.apps import apps
+
+    if not request.user.has_perm("persons.add_drugtest"):
+        raise PermissionDenied
+    data = payload.dict()
+    person = Person.objects.restrict(request.user).filter(pk=data.pop("person_id")).first()
+    if person is None:
+        raise Http404
+    code = data.pop("substance")
+    substance = apps.get_model("core", "Drug").objects.filter(code=code).first() if code else None
+    if code and substance is None:
+        raise validation_error_response(ValidationError({"substance": "unknown drug code"}))
+    try:
+        return 201, services.drugtest_create(actor=request.user, data={**data, "person": person,
+                                                                        "substance": substance})
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+
+
+@router.get("/assessments", response=list[AssessmentOut])
+@paginate
+def assessment_list(request):
+    return RiskAssessment.objects.restrict(request.user)
+
+
+@router.get("/assessments/{pk}", response=AssessmentOut)
+def assessment_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(RiskAssessment, request, pk))
+
+
+@router.get("/alerts", response=list[AlertOut])
+@paginate
+def alert_list(request):
+    return AlertFilterSet(request.GET, queryset=Alert.objects.restrict(request.user), request=request).qs
+
+
+@router.get("/alerts/{pk}", response=AlertOut)
+def alert_detail(request, pk: int):
+    return _viewed(request, scoped_or_404(Alert, request, pk))
+
+
+@router.post("/driving-checks", response={201: CheckOut})
+def driving_check(request, payload: CheckIn):
+    """The checkpoint look-up by identity number: registered or not, under a measure or not, last test date.
+    The reason is required and recorded; every call is audited."""
+    try:
+        return 201, services.driving_check(actor=request.user, id_number=payload.id_number, reason=payload.reason)
+    except ValidationError as error:
+        raise validation_error_response(error) from error

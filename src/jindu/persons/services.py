@@ -1,0 +1,678 @@
+"""Write actions of the persons app (STYLE rule 5): each checks permission and scope, validates,
+writes and audits in one transaction. Views, the API, the importers, the CLI and the demo all call
+these. ``actor`` is a user; ``None`` is the system itself (the demo loader, the daily alert job, a
+command-line import without ``--user``): code passes it explicitly, a web request never does (an
+anonymous request carries an AnonymousUser, which is refused).
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jindu.common import audit
+from jindu.common.identifiers import normalise_id_number, parse_id_number
+from jindu.common.masking import mask_id_number
+from jindu.common.scope import object_in_scope, permission_name
+
+from .choices import (
+    COMMUNITY_MEASURES,
+    STATUTORY_MEASURES,
+    AlertKind,
+    AlertState,
+    CertificateResult,
+    Measure,
+    PersonStatus,
+    RiskLevel,
+    TestResult,
+)
+from .models import (
+    Alert,
+    Contact,
+    DrivingCheck,
+    DrugTest,
+    Episode,
+    Handover,
+    IdentityDisclosure,
+    LicenceCertificate,
+    Person,
+    RiskAssessment,
+    TestSchedule,
+    assigned_q,
+    worker_only,
+)
+from .selectors import overlapping, person_by_id_number
+
+# Days after release from compulsory isolation by which the handover must be complete (the person
+# reports to the community within 15 days: 戒毒条例 art. 37). Configurable through the environment.
+HANDOVER_DAYS = int(getattr(settings, "JINDU_HANDOVER_DAYS", 15))
+# Loss-of-contact (脱管失控) risk: no contact and no test for this many days raises an alert.
+NO_CONTACT_DAYS = int(getattr(settings, "JINDU_NO_CONTACT_DAYS", 30))
+# Positive tests older than this are history, not news: they raise no alert.
+POSITIVE_ALERT_DAYS = 30
+AGREEMENT_MAX_BYTES = 5 * 1024 * 1024
+AGREEMENT_TYPES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+# Built-in test schedules, used for a measure that has no TestSchedule rows (existing-systems.md:
+# monthly in the first year, every two months in the second, quarterly after).
+DEFAULT_SCHEDULES = {
+    Measure.COMMUNITY_DETOX: ((0, 30), (12, 60), (24, 90)),
+    Measure.COMMUNITY_REHAB: ((0, 30), (12, 60), (24, 90)),
+    Measure.VOLUNTARY_TREATMENT: ((0, 90),),
+}
+
+# --- permission and scope -------------------------------------------------------------------------
+
+
+def is_assigned(user, obj):
+    """For a community worker: the record's person is assigned to them."""
+    person = obj if isinstance(obj, Person) else obj.person
+    if person.pk is None:
+        return False
+    return Person.objects.filter(assigned_q(user)).filter(pk=person.pk).exists()
+
+
+def require(actor, obj, action):
+    """The scope rule of ``restrict`` on one object: permission, region, and a community worker's own persons."""
+    if actor is None:
+        return
+    if not object_in_scope(actor, obj, action):
+        raise PermissionDenied(permission_name(type(obj), action))
+    if worker_only(actor) and not isinstance(obj, DrivingCheck | LicenceCertificate) and not is_assigned(actor, obj):
+        raise PermissionDenied(permission_name(type(obj), action))
+
+
+def require_perm(actor, perm):
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(perm)
+
+
+def _create(actor, instance, require_after=True):
+    instance.full_clean()
+    if require_after:
+        require(actor, instance, "add")
+    instance.save()
+    audit.log_change(instance, "created")
+    return instance
+
+
+def _update(actor, instance, data):
+    """Lock, check scope before and after, validate, save, audit; an unchanged record is not written."""
+    locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    require(actor, locked, "change")
+    before = audit.snapshot(locked)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    require(actor, locked, "change")
+    after = audit.snapshot(locked)
+    if audit.diff(before, after):
+        locked.save()
+        audit.log_change(locked, "updated", before=before, after=after)
+    return locked
+
+
+# --- persons ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, actor, data):
+    return _create(actor, Person(**data))
+
+
+@transaction.atomic
+def person_update(*, actor, instance, data):
+    return _update(actor, instance, data)
+
+
+@transaction.atomic
+def person_disclose_identity(*, actor, person, reason):
+    """Show the full identity number, passport, phone and address: permitted roles only, with a reason, audited.
+    A community worker gets the phone and address of an assigned person, never the identity number."""
+    require_perm(actor, "persons.add_identitydisclosure")
+    require(actor, person, "view")
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why you need the full number (at least 4 characters).")})
+    disclosure = IdentityDisclosure.objects.create(person=person, user=actor, reason=reason[:200])
+    audit.log("persons.person.unmasked", obj=person, user=actor, extra={"reason": reason[:200],
+                                                                       "disclosure": disclosure.pk})
+    revealed = {"phone": person.phone, "address": person.address}
+    if not worker_only(actor):  # a community worker may call and visit, never read the identity number
+        revealed.update({"id_number": person.id_number, "passport_no": person.passport_no})
+    return revealed
+
+
+# --- episodes and handovers --------------------------------------------------------------------------
+
+
+def episode_check_overlap(episode):
+    """Refuse overlaps the law excludes, with a message that says why.
+
+    - community detox, community rehabilitation and compulsory isolation exclude each other: a person
+      is under one statutory measure at a time (rehabilitation follows isolation, it does not overlap it);
+    - voluntary treatment may run beside community detox or rehabilitation (treatment in a medical
+      institution is part of the community measure), never during compulsory isolation, and never
+      twice at once.
+    """
+    if not (episode.person_id and episode.start_on):
+        return
+    end = episode.end_on or datetime.date.max
+    others = Episode.objects.filter(person_id=episode.person_id).filter(overlapping(episode.start_on, end))
+    if episode.pk:
+        others = others.exclude(pk=episode.pk)
+    for other in others.order_by("start_on"):
+        pair = {episode.measure, other.measure}
+        if episode.measure in STATUTORY_MEASURES and other.measure in STATUTORY_MEASURES:
+            reason = _("a person is under only one of community detox, community rehabilitation and compulsory "
+                       "isolation at a time")
+        elif pair == {Measure.VOLUNTARY_TREATMENT, Measure.COMPULSORY_ISOLATION}:
+            reason = _("voluntary treatment cannot run during compulsory isolation")
+        elif pair == {Measure.VOLUNTARY_TREATMENT}:
+            reason = _("two voluntary treatments cannot run at once")
+        else:
+            continue
+        raise ValidationError({"start_on": _(
+            "This measure overlaps {measure} {ref} ({start} – {end}): {reason}."
+        ).format(measure=other.get_measure_display(), ref=other.ref, start=other.start_on,
+                 end=other.end_on or _("open"), reason=reason)})
+
+
+def next_episode_ref():
+    return f"EP-{secrets.token_hex(5).upper()}"
+
+
+def _sync_handover(actor, episode):
+    """A compulsory isolation that has ended needs a handover to the community (created once)."""
+    if episode.measure != Measure.COMPULSORY_ISOLATION or not episode.end_on:
+        return None
+    handover = Handover.objects.filter(episode=episode).first()
+    deadline = episode.end_on + datetime.timedelta(days=HANDOVER_DAYS)
+    if handover is None:
+        handover = Handover(person=episode.person, episode=episode, released_on=episode.end_on, deadline=deadline)
+        handover.full_clean()
+        handover.save()
+        audit.log_change(handover, "created")
+    elif handover.completed_on is None and handover.released_on != episode.end_on:
+        before = audit.snapshot(handover)
+        handover.released_on, handover.deadline = episode.end_on, deadline
+        handover.save()
+        audit.log_change(handover, "updated", before=before, after=audit.snapshot(handover))
+    return handover
+
+
+@transaction.atomic
+def episode_create(*, actor, data):
+    data = dict(data)
+    if not data.get("ref"):
+        data["ref"] = next_episode_ref()
+    episode = Episode(**data)
+    episode.full_clean()
+    Person.objects.select_for_update().filter(pk=episode.person_id).first()  # serialise a person's episodes
+    episode_check_overlap(episode)
+    _create(actor, episode)
+    _sync_handover(actor, episode)
+    return episode
+
+
+@transaction.atomic
+def episode_update(*, actor, instance, data):
+    Person.objects.select_for_update().filter(pk=instance.person_id).first()
+    candidate = Episode.objects.get(pk=instance.pk)
+    for name, value in data.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()
+    episode_check_overlap(candidate)
+    episode = _update(actor, instance, data)
+    _sync_handover(actor, episode)
+    return episode
+
+
+def check_agreement_file(upload):
+    """A scanned agreement: PDF, JPEG or PNG judged by content (not by name), at most 5 MB."""
+    if upload.size > AGREEMENT_MAX_BYTES:
+        raise ValidationError({"agreement": _("The file is larger than {size} MB.").format(
+            size=AGREEMENT_MAX_BYTES // (1024 * 1024))})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, suffix in AGREEMENT_TYPES.items():
+        if head.startswith(magic):
+            return suffix
+    raise ValidationError({"agreement": _("Only PDF, JPEG or PNG scans are accepted.")})
+
+
+@transaction.atomic
+def handover_update(*, actor, instance, data, agreement=None):
+    """Record briefing, worker, agreement; the handover completes itself once all steps are done."""
+    data = dict(data)
+    stored = None
+    if agreement is not None:
+        suffix = check_agreement_file(agreement)
+        require(actor, instance, "change")
+        stored = default_storage.save(f"persons/agreements/{instance.pk}-{secrets.token_hex(8)}.{suffix}", agreement)
+        data["agreement"] = stored
+    try:
+        handover = _update(actor, instance, data)
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
+    if handover.completed_on is None and not handover.missing_steps:
+        before = audit.snapshot(handover)
+        handover.completed_on = max(d for d in (handover.briefed_on, handover.agreement_signed_on) if d)
+        handover.save(update_fields=["completed_on", "last_updated"])
+        audit.log_change(handover, "updated", before=before, after=audit.snapshot(handover))
+    return handover
+
+
+# --- drug tests and contacts --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def drugtest_create(*, actor, data):
+    data = dict(data)
+    if not data.get("ref"):
+        data["ref"] = f"DT-{secrets.token_hex(5).upper()}"
+    test = _create(actor, DrugTest(**data))
+    if test.result == TestResult.POSITIVE:
+        raise_positive_alerts(timezone.localdate(), tests=DrugTest.objects.filter(pk=test.pk))
+    return test
+
+
+@transaction.atomic
+def drugtest_update(*, actor, instance, data):
+    return _update(actor, instance, data)
+
+
+@transaction.atomic
+def contact_create(*, actor, data):
+    return _create(actor, Contact(**data))
+
+
+# --- test schedules ----------------------------------------------------------------------------------
+
+
+def schedule_rules():
+    """measure -> ((from_month, interval_days), ...) sorted; database rows replace the built-in defaults."""
+    rules = {}
+    for row in TestSchedule.objects.order_by("measure", "from_month"):
+        rules.setdefault(row.measure, []).append((row.from_month, row.interval_days))
+    merged = {measure: tuple(rows) for measure, rows in DEFAULT_SCHEDULES.items()}
+    merged.update({measure: tuple(rows) for measure, rows in rules.items()})
+    return merged
+
+
+def months_between(start, day):
+    return (day.year - start.year) * 12 + day.month - start.month - (1 if day.day < start.day else 0)
+
+
+def interval_for(rules, start, day):
+    """The test interval that applies ``day`` into an episode that started on ``start`` (None: no schedule)."""
+    if not rules:
+        return None
+    elapsed = months_between(start, day)
+    interval = rules[0][1]
+    for from_month, days in rules:
+        if elapsed >= from_month:
+            interval = days
+    return interval
+
+
+def next_test_due(episode, last_test_on=None, rules=None):
+    """The date by which the next test is due: the interval after the last test inside the episode
+    (or after its start), the interval being the one of that point of the episode."""
+    rules = schedule_rules() if rules is None else rules
+    measure_rules = rules.get(episode.measure)
+    if not measure_rules:
+        return None
+    reference = max(d for d in (episode.start_on, last_test_on) if d)
+    return reference + datetime.timedelta(days=interval_for(measure_rules, episode.start_on, reference))
+
+
+def schedule_due_dates(episode, tests, until, rules=None):
+    """The due dates of an episode up to ``until`` with the test that met each (None: missed).
+
+    Walks the episode: each window ends ``interval`` days after its start; the first test inside the window
+    meets it and starts the next window; a missed window's due date starts the next one.
+    """
+    rules = schedule_rules() if rules is None else rules
+    measure_rules = rules.get(episode.measure)
+    if not measure_rules:
+        return []
+    end = min(d for d in (episode.end_on, until) if d)
+    dates = sorted(t.tested_on for t in tests if episode.start_on <= t.tested_on <= end)
+    rows, start = [], episode.start_on
+    while start <= end and len(rows) < 200:
+        due = start + datetime.timedelta(days=interval_for(measure_rules, episode.start_on, start))
+        met = next((d for d in dates if start < d <= due or (start == episode.start_on and d == start)), None)
+        rows.append((due, met))
+        start = met if met else due
+    return rows
+
+
+# --- risk assessment ----------------------------------------------------------------------------------
+
+RISK_THRESHOLDS = ((60, RiskLevel.HIGH), (30, RiskLevel.MEDIUM), (0, RiskLevel.LOW))
+REASSESS_DAYS = {RiskLevel.HIGH: 30, RiskLevel.MEDIUM: 90, RiskLevel.LOW: 180}
+MEASURE_POINTS = {
+    Measure.COMMUNITY_DETOX: 10, Measure.COMMUNITY_REHAB: 5, Measure.VOLUNTARY_TREATMENT: 5,
+    Measure.COMPULSORY_ISOLATION: 0, None: 15,
+}
+
+
+def risk_factors(person, on):
+    """The explainable score: each factor with its value and points (documented in docs/user-guide/persons.md).
+
+    - positive tests in the last 6 months: 15 points each, at most 45;
+    - missed scheduled tests in the last 6 months: 10 each, at most 30;
+    - days since the last contact or test: over 30 days 10, over 60 days 20, over 90 days 30;
+    - current measure: community detox 10, rehabilitation 5, voluntary 5, isolation 0, none 15;
+    - relapses: 10 each, at most 30;
+    - history of drug driving: 20.
+    """
+    from .selectors import current_episode
+
+    half_year = on - datetime.timedelta(days=182)
+    tests = list(person.tests.filter(tested_on__lte=on))
+    positives = sum(1 for t in tests if t.result == TestResult.POSITIVE and t.tested_on >= half_year)
+    rules = schedule_rules()
+    missed = 0
+    for episode in person.episodes.filter(start_on__lte=on):
+        for due, met in schedule_due_dates(episode, tests, on, rules):
+            if met is None and half_year <= due < on:
+                missed += 1
+    contacts = [c.contacted_on for c in person.contacts.filter(contacted_on__lte=on)] + [t.tested_on for t in tests]
+    episode = current_episode(person, on)
+    last = max(contacts) if contacts else (episode.start_on if episode else person.registered_on)
+    days = (on - last).days
+    contact_points = 30 if days > 90 else 20 if days > 60 else 10 if days > 30 else 0
+    measure = episode.measure if episode else None
+    return [
+        {"code": "positive_tests", "label": _("positive tests in the last 6 months"), "value": positives,
+         "points": min(45, 15 * positives)},
+        {"code": "missed_tests", "label": _("missed scheduled tests in the last 6 months"), "value": missed,
+         "points": min(30, 10 * missed)},
+        {"code": "days_since_contact", "label": _("days since the last contact or test"), "value": days,
+         "points": contact_points},
+        {"code": "measure", "label": _("current measure"),
+         "value": str(episode.get_measure_display()) if episode else _("none"), "points": MEASURE_POINTS[measure]},
+        {"code": "relapses", "label": _("relapses"), "value": person.relapse_count,
+         "points": min(30, 10 * person.relapse_count)},
+        {"code": "drug_driving", "label": _("history of drug driving"),
+         "value": _("yes") if person.drug_driving_history else _("no"),
+         "points": 20 if person.drug_driving_history else 0},
+    ]
+
+
+def risk_level(score):
+    for threshold, level in RISK_THRESHOLDS:
+        if score >= threshold:
+            return level
+    return RiskLevel.LOW
+
+
+@transaction.atomic
+def risk_assess(*, actor, person, on=None, notes=""):
+    """Assess ``person`` on ``on`` (today): score from the factors, level, next due date."""
+    on = on or timezone.localdate()
+    factors = [{**f, "label": str(f["label"]), "value": f["value"] if isinstance(f["value"], int) else str(
+        f["value"])} for f in risk_factors(person, on)]
+    score = sum(f["points"] for f in factors)
+    level = risk_level(score)
+    assessment = RiskAssessment(person=person, assessed_on=on, assessed_by=None if actor is None else actor,
+                                score=score, level=level, factors=factors, notes=notes,
+                                next_due=on + datetime.timedelta(days=REASSESS_DAYS[level]))
+    return _create(actor, assessment)
+
+
+# --- alerts -------------------------------------------------------------------------------------------
+
+
+def _open_on(day, prefix=""):
+    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on__isnull": True})
+                                                   | Q(**{f"{prefix}end_on__gte": day}))
+
+
+def wanted_alerts(today):
+    """Every alert that should be open today, as {key: Alert (unsaved)}. Set-based: a handful of
+    aggregate queries over all persons, then arithmetic on the rows (no query per person)."""
+    wanted = {}
+    rules = schedule_rules()
+    active = ~Q(person__status__in=[PersonStatus.DELISTED, PersonStatus.DECEASED])
+    scheduled = Episode.objects.filter(_open_on(today), active, measure__in=list(rules)).annotate(
+        last_test=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__gte=F("start_on"),
+                                                           person__tests__tested_on__lte=today)),
+    ).values_list("pk", "person_id", "measure", "start_on", "end_on", "community_worker_id", "last_test")
+    for pk, person_id, measure, start_on, end_on, worker_id, last_test in scheduled:
+        episode = Episode(pk=pk, measure=measure, start_on=start_on, end_on=end_on)
+        due = next_test_due(episode, last_test, rules)
+        if due is not None and due < today:
+            wanted[f"test_overdue:{pk}:{due}"] = Alert(
+                person_id=person_id, kind=AlertKind.TEST_OVERDUE, due_on=due, community_worker_id=worker_id,
+                message=_("Drug test due on {due}, none since {last}.").format(due=due, last=last_test or start_on))
+
+    community = Episode.objects.filter(_open_on(today), active, measure__in=COMMUNITY_MEASURES).annotate(
+        last_test=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__lte=today)),
+        last_contact=Max("person__contacts__contacted_on", filter=Q(person__contacts__contacted_on__lte=today)),
+    ).values_list("person_id", "start_on", "community_worker_id", "last_test", "last_contact")
+    for person_id, start_on, worker_id, last_test, last_contact in community:
+        last = max(d for d in (start_on, last_test, last_contact) if d)
+        if (today - last).days > NO_CONTACT_DAYS:
+            wanted[f"no_contact:{person_id}:{last}"] = Alert(
+                person_id=person_id, kind=AlertKind.NO_CONTACT, due_on=last + datetime.timedelta(days=NO_CONTACT_DAYS),
+                community_worker_id=worker_id,
+                message=_("No contact and no test since {last} ({days} days).").format(
+                    last=last, days=(today - last).days))
+
+    latest = RiskAssessment.objects.filter(person_id=OuterRef("person_id")).order_by("-assessed_on", "-pk")
+    managed = Episode.objects.filter(_open_on(today), active, measure__in=COMMUNITY_MEASURES).annotate(
+        assessment=Subquery(latest.values("pk")[:1]), next_due=Subquery(latest.values("next_due")[:1]),
+    ).values_list("person_id", "start_on", "community_worker_id", "assessment", "next_due")
+    for person_id, start_on, worker_id, assessment, next_due in managed:
+        due = next_due or start_on + datetime.timedelta(days=30)  # everyone in community management is assessed
+        if due < today:
+            wanted[f"reassessment_overdue:{person_id}:{assessment or 'none'}"] = Alert(
+                person_id=person_id, kind=AlertKind.REASSESSMENT_OVERDUE, due_on=due, community_worker_id=worker_id,
+                message=_("Risk assessment due on {due}.").format(due=due))
+
+    for pk, person_id, deadline, worker_id in Handover.objects.filter(
+            completed_on__isnull=True, deadline__lt=today).values_list("pk", "person_id", "deadline",
+                                                                      "community_worker_id"):
+        wanted[f"handover_overdue:{pk}"] = Alert(
+            person_id=person_id, kind=AlertKind.HANDOVER_OVERDUE, due_on=deadline, community_worker_id=worker_id,
+            message=_("Handover after compulsory isolation not complete by {deadline}.").format(deadline=deadline))
+    return wanted
+
+
+def _positive_alerts(today, tests):
+    since = today - datetime.timedelta(days=POSITIVE_ALERT_DAYS)
+    wanted = {}
+    workers = dict(Episode.objects.filter(_open_on(today), community_worker__isnull=False).values_list(
+        "person_id", "community_worker_id"))
+    for pk, person_id, tested_on in tests.filter(result=TestResult.POSITIVE, tested_on__gte=since).values_list(
+            "pk", "person_id", "tested_on"):
+        wanted[f"positive_test:{pk}"] = Alert(
+            person_id=person_id, kind=AlertKind.POSITIVE_TEST, due_on=tested_on, community_worker_id=workers.get(
+                person_id), message=_("Positive drug test on {date}.").format(date=tested_on))
+    return wanted
+
+
+def _store(today, wanted):
+    existing = set(Alert.objects.filter(key__in=list(wanted)).values_list("key", flat=True)) if wanted else set()
+    new = []
+    for key, alert in wanted.items():
+        if key in existing:
+            continue
+        alert.key, alert.raised_on = key, today
+        new.append(alert)
+    with audit.batch():
+        Alert.objects.bulk_create(new, batch_size=1000)
+        for alert in Alert.objects.filter(key__in=[a.key for a in new]):
+            audit.log_change(alert, "created")
+    return len(new)
+
+
+@transaction.atomic
+def raise_positive_alerts(today, tests=None):
+    return _store(today, _positive_alerts(today, tests if tests is not None else DrugTest.objects.all()))
+
+
+@transaction.atomic
+def alerts_compute(today=None):
+    """The daily alert run (``jindu alerts``). Idempotent: an occurrence has one key and is raised once;
+    open alerts whose condition has cleared are resolved by the system. Returns counts."""
+    today = today or timezone.localdate()
+    wanted = wanted_alerts(today)
+    wanted.update(_positive_alerts(today, DrugTest.objects.all()))
+    created = _store(today, wanted)
+    cleared = Alert.objects.exclude(state=AlertState.RESOLVED).exclude(kind=AlertKind.POSITIVE_TEST).exclude(
+        key__in=list(wanted))
+    now = timezone.now()
+    resolved = 0
+    with audit.batch():
+        for alert in cleared.select_for_update():
+            before = audit.snapshot(alert)
+            alert.state, alert.resolved_at, alert.resolution = AlertState.RESOLVED, now, str(_("condition cleared"))
+            alert.save(update_fields=["state", "resolved_at", "resolution", "last_updated"])
+            audit.log_change(alert, "updated", before=before, after=audit.snapshot(alert))
+            resolved += 1
+    return {"created": created, "resolved": resolved,
+            "open": Alert.objects.exclude(state=AlertState.RESOLVED).count()}
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor, alert):
+    if alert.state != AlertState.OPEN:
+        raise ValidationError(_("Only an open alert can be acknowledged."))
+    return _update(actor, alert, {"state": AlertState.ACKNOWLEDGED, "acknowledged_at": timezone.now(),
+                                  "acknowledged_by": actor})
+
+
+@transaction.atomic
+def alert_resolve(*, actor, alert, resolution):
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("Say what was done.")})
+    if alert.state == AlertState.RESOLVED:
+        raise ValidationError(_("The alert is already resolved."))
+    return _update(actor, alert, {"state": AlertState.RESOLVED, "resolved_at": timezone.now(), "resolved_by": actor,
+                                  "resolution": resolution[:200]})
+
+
+# --- drug-driving checks and licence certificates ---------------------------------------------------------
+
+
+def _facts(person, today):
+    """What the law lets a checkpoint or the traffic police know: registered or not, under a measure or not,
+    the date of the last test. Nothing else leaves this function."""
+    if person is None or person.status == PersonStatus.DELISTED:
+        return {"registered": False, "under_measure": False, "last_test_on": None}
+    under = person.episodes.filter(_open_on(today)).exists()
+    last = person.tests.aggregate(last=Max("tested_on"))["last"]
+    return {"registered": True, "under_measure": under, "last_test_on": last}
+
+
+@transaction.atomic
+def driving_check(*, actor, id_number, reason, checkpoint=None):
+    """A drug-driving look-up by identity number, with its reason, audited; returns the DrivingCheck."""
+    require_perm(actor, "persons.add_drivingcheck")
+    reason = (reason or "").strip()
+    errors = {}
+    if len(reason) < 4:
+        errors["reason"] = _("Say why you look this person up (at least 4 characters).")
+    try:
+        number, _birth, _sex = parse_id_number(id_number)
+    except ValidationError as error:
+        errors["id_number"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    region = getattr(actor, "scope_region", None)
+    if region is None:
+        raise PermissionDenied(_("A look-up needs a region scope."))
+    person = person_by_id_number(number)
+    from .crypto import blind_index
+
+    check = DrivingCheck(id_hash=blind_index(number), id_masked=mask_id_number(number), reason=reason[:200],
+                         checkpoint=checkpoint, region=region, checked_by=actor,
+                         **_facts(person, timezone.localdate()))
+    _create(actor, check)
+    if person is not None:
+        audit.log("persons.person.driving_checked", obj=person, user=actor,
+                  extra={"reason": reason[:200], "check": check.pk})
+    return check
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def certificate_result(person):
+    """Drug-involved (涉毒) for a licence: a registered person (not delisted)."""
+    return CertificateResult.INVOLVED if _facts(person, timezone.localdate())["registered"] else \
+        CertificateResult.NOT_INVOLVED
+
+
+def _next_number(region, year):
+    prefix = f"JD{region.code[:2]}-{year}-"
+    last = LicenceCertificate.objects.filter(number__startswith=prefix).aggregate(n=Max("number"))["n"]
+    return prefix + "{:06d}".format(int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+
+
+def certificate_issue(*, actor, id_number, applicant_name, purpose, requesting_unit, issued_on=None):
+    """Issue a numbered licence query certificate for an identity number (audited; the look-up itself is
+    recorded on the person's history when the person is registered)."""
+    require_perm(actor, "persons.add_licencecertificate")
+    errors = {}
+    try:
+        number, _birth, _sex = parse_id_number(id_number)
+    except ValidationError as error:
+        errors["id_number"] = error.messages
+    if not (applicant_name or "").strip():
+        errors["applicant_name"] = _("Give the applicant's name.")
+    if not (requesting_unit or "").strip():
+        errors["requesting_unit"] = _("Name the unit that asked.")
+    if errors:
+        raise ValidationError(errors)
+    region = getattr(actor, "scope_region", None)
+    if region is None:
+        raise PermissionDenied(_("Issuing needs a region scope."))
+    from .crypto import blind_index
+
+    person = person_by_id_number(number)
+    issued_on = issued_on or timezone.localdate()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                certificate = LicenceCertificate(
+                    number=_next_number(region, issued_on.year),
+                    verification_code="".join(secrets.choice(CODE_ALPHABET) for _i in range(8)),
+                    id_number=number, id_hash=blind_index(number), id_masked=mask_id_number(number),
+                    applicant_name=applicant_name.strip(), purpose=purpose, requesting_unit=requesting_unit.strip(),
+                    result=certificate_result(person), region=region, issued_on=issued_on, issued_by=actor)
+                _create(actor, certificate)
+                if person is not None:
+                    audit.log("persons.person.certificate_checked", obj=person, user=actor,
+                              extra={"certificate": certificate.number})
+                return certificate
+        except IntegrityError:
+            continue  # two offices took the same number at once: take the next one
+    raise ValidationError(_("Could not number the certificate; please try again."))
+
+
+def certificate_verify(number, code):
+    """The public check: (valid, certificate or None). Valid only for a matching, unrevoked certificate."""
+    certificate = LicenceCertificate.objects.filter(number=(number or "").strip().upper()).first()
+    if certificate is None or certificate.revoked:
+        return False, None
+    if not secrets.compare_digest(certificate.verification_code, (code or "").strip().upper()):
+        return False, None
+    return True, certificate
+
+
+def normalise(value):
+    return normalise_id_number(value)
