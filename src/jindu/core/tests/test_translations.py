@@ -7,6 +7,7 @@ in translation, or when the committed .mo is older than its .po.
 """
 
 import re
+from functools import cache
 from pathlib import Path
 
 import polib
@@ -25,7 +26,9 @@ def po_path(lang):
     return LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"
 
 
+@cache
 def catalogue(lang):
+    """The parsed .po of ``lang`` (parsed once per test run; never modified by the tests)."""
     return polib.pofile(str(po_path(lang)))
 
 
