@@ -156,6 +156,7 @@ class Person(PersonRecord):
                 try:
                     birth, sex = check_id_consistency(self.id_number, self.birth_date, self.sex or None)
                 except ValidationError as error:
+                    self.id_hash = blind_index(self.id_number)  # the number's own errors say it all
                     if hasattr(error, "error_dict"):
                         errors.update(error.error_dict)
                     else:
@@ -171,8 +172,6 @@ class Person(PersonRecord):
                 errors["sex"] = _("Give the sex of a foreign national.")
             self.id_hash = None
             self.id_masked = ""
-        if self.registered_on and self.registered_on > timezone.localdate():
-            errors["registered_on"] = _("The registration date lies in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -318,11 +317,6 @@ class DrugTest(PersonRecord):
     def __str__(self):
         return f"{self.ref} · {self.tested_on} · {self.get_result_display()}"
 
-    def clean(self):
-        if self.tested_on and self.tested_on > timezone.localdate():
-            raise ValidationError({"tested_on": _("The test date lies in the future.")})
-        if self.result == TestResult.NEGATIVE and self.substance_id:
-            raise ValidationError({"substance": _("A negative test finds no substance.")})
 
 
 class Contact(PersonRecord):
