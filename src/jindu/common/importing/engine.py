@@ -4,7 +4,9 @@ The whole file runs inside ``transaction.atomic()``. Each row is parsed, convert
 written in its own savepoint, so a later row can refer to a record an earlier row created,
 and a database error on one row leaves the others usable for the report. When any row is
 bad, or on a dry run, the transaction is rolled back at the end: nothing is written, but
-the counts and the errors say exactly what the file would do.
+the counts and the errors say exactly what the file would do. (The rollback is an internal
+exception raised out of the atomic block, the same as ``transaction.set_rollback(True)``, so
+that ``audit.batch()`` does not first flush rows that are thrown away.)
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +24,11 @@ from .datasets import CREATED, SYSTEM, UNCHANGED, UPDATED, RowError, validation_
 from .readers import FileRefused, file_sha256, open_table
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def starts_formula(text):
+    """Whether a spreadsheet could take ``text`` for a formula: a trigger or any control character first."""
+    return bool(text) and (text.startswith(FORMULA_TRIGGERS) or ord(text[0]) < 32)
 MAX_VALUE_SHOWN = 200
 
 
@@ -102,7 +109,7 @@ def clean_cell(value):
     if value is None:
         return None
     if isinstance(value, str):
-        if value[:1] == "'" and value[1:2] in FORMULA_TRIGGERS and len(value) > 1:
+        if value[:1] == "'" and starts_formula(value[1:]):
             value = value[1:]
         return value.strip() or None
     return value

@@ -5,8 +5,8 @@ imports again unchanged. CSV is UTF-8 with a BOM (Excel then reads Chinese corre
 RFC 4180 quoting; .xlsx is written by openpyxl in write-only mode, row by row.
 
 Formula injection (CWE-1236): every text cell that starts with ``= + - @``, a tab, a carriage
-return or NUL is prefixed with an apostrophe, so that no spreadsheet program evaluates it;
-the importer removes that apostrophe again.
+return, NUL or any other control character is prefixed with an apostrophe, so that no
+spreadsheet program evaluates it; the importer removes that apostrophe again.
 """
 
 import csv
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from jindu.common import audit
 
 from .datasets import SYSTEM
-from .engine import FORMULA_TRIGGERS, model_label
+from .engine import model_label, starts_formula
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -30,7 +30,7 @@ CONTENT_TYPES = {
 
 
 def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and starts_formula(value):
         return "'" + value
     return value
 
@@ -71,7 +71,7 @@ def xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd" if not isinstance(value, datetime.datetime) else "yyyy-mm-dd hh:mm:ss"
         return cell
-    text = ILLEGAL_CHARACTERS_RE.sub("", escape_formula(str(value)))
+    text = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))  # escape what is left after cleaning
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # a string, whatever it looks like: openpyxl would take "=..." for a formula
     return cell
