@@ -11,6 +11,7 @@ from jindu.reports import views as reports_views
 from jindu.reports.api import router as reports_router
 
 api.add_router("/core/", core_router)
+api.add_router("/precursors/", "jindu.precursors.api.router")
 api.add_router("/persons/", "jindu.persons.api.router")
 api.add_router("/outreach/", "jindu.outreach.api.router")
 api.add_router("/", reports_router)
@@ -43,6 +44,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", login_not_required(core_views.robots), name="robots"),
     path("core/", include("jindu.core.urls")),
+    path("precursors/", include("jindu.precursors.urls")),
     path("persons/", include("jindu.persons.urls")),
     path("outreach/", include("jindu.outreach.urls")),
     path("reports/", include("jindu.reports.urls")),

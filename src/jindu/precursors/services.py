@@ -247,9 +247,18 @@ def transaction_values(data):
     return data
 
 
+def new_ref(prefix="W"):
+    """A reference for a line entered by hand: the time to the microsecond and a random suffix."""
+    import secrets
+
+    return f"{prefix}{timezone.now():%Y%m%d%H%M%S%f}{secrets.token_hex(2).upper()}"
+
+
 @db.atomic
 def transaction_create(*, actor, data):
     data = transaction_values(data)
+    if not data.get("ref"):
+        data["ref"] = new_ref()
     _require_unit(actor, data.get("unit"))
     if data.get("unit") and data.get("substance"):
         lock_pairs([(data["unit"].pk, data["substance"].pk)])
@@ -382,6 +391,7 @@ def cylinder_create(*, actor, data):
 
 def cylinder_update(*, actor, instance, data):
     _require(actor, instance, "change")
+    data = {key: value for key, value in data.items() if not (key == "substance" and value is None)}
     return object_update(actor=actor, instance=instance, data=data)
 
 

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from jindu.common.views import model_urls
+
+from . import views
+from .models import (
+    ChecklistItem,
+    Cylinder,
+    Equipment,
+    EquipmentType,
+    Inspection,
+    Licence,
+    ReconciliationFlag,
+    Substance,
+    Transaction,
+    Unit,
+)
+
+app_name = "precursors"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    *model_urls(Unit, list_view=views.UnitListView, detail_view=views.UnitDetailView, edit_view=views.UnitEditView,
+                delete_view=views.UnitDeleteView),
+    path("units/<int:pk>/reconciliation/<int:substance_pk>/", views.ReconciliationView.as_view(),
+         name="unit_reconciliation"),
+    path("transactions/monthly/", views.MonthlyReportView.as_view(), name="monthly_report"),
+    *model_urls(Transaction, list_view=views.TransactionListView, detail_view=views.TransactionDetailView,
+                edit_view=views.TransactionEditView, delete_view=views.TransactionDeleteView),
+    *model_urls(Licence, list_view=views.LicenceListView, detail_view=views.LicenceDetailView,
+                edit_view=views.LicenceEditView, delete_view=views.LicenceDeleteView),
+    *model_urls(ReconciliationFlag, list_view=views.FlagListView, detail_view=views.FlagDetailView,
+                prefix="flags/"),
+    path("flags/<int:pk>/<slug:step>/", views.FlagActionView.as_view(), name="reconciliationflag_action"),
+    *model_urls(Cylinder, list_view=views.CylinderListView, detail_view=views.CylinderDetailView,
+                edit_view=views.CylinderEditView),
+    path("cylinders/<int:pk>/record/", views.CylinderEventView.as_view(), name="cylinder_record"),
+    *model_urls(Equipment, list_view=views.EquipmentListView, detail_view=views.EquipmentDetailView,
+                edit_view=views.EquipmentEditView, prefix="equipment/"),
+    path("equipment/<int:pk>/sale/", views.EquipmentSaleView.as_view(), name="equipment_sale"),
+    *model_urls(Inspection, list_view=views.InspectionListView, detail_view=views.InspectionDetailView,
+                edit_view=views.InspectionEditView),
+    path("inspections/<int:pk>/photo/", views.InspectionPhotoView.as_view(), name="inspection_photo"),
+    path("photos/<int:pk>/", views.PhotoFileView.as_view(), name="inspectionphoto"),
+    *model_urls(Substance, list_view=views.SubstanceListView, detail_view=views.SubstanceDetailView,
+                edit_view=views.SubstanceEditView),
+    *model_urls(EquipmentType, list_view=views.EquipmentTypeListView, detail_view=views.EquipmentTypeDetailView,
+                edit_view=views.EquipmentTypeEditView, prefix="equipment-types/"),
+    *model_urls(ChecklistItem, list_view=views.ChecklistItemListView, detail_view=views.ChecklistItemDetailView,
+                edit_view=views.ChecklistItemEditView, prefix="checklist/"),
+]
