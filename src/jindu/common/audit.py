@@ -11,6 +11,7 @@ and the row's content, so any edit, deletion or insertion in the middle breaks t
 at that row, and a truncated tail no longer matches the head.
 """
 
+import contextvars
 import datetime
 import decimal
 import hashlib
@@ -98,23 +99,25 @@ def _row_fields(entry):
 
 
 class _Batch:
-    def __init__(self):
+    def __init__(self, size):
+        self.size = size
         self.entries = []
 
 
-_batch_stack = []
+# Per thread and per asyncio task: another request's audit rows never land in an import's buffer.
+_batch_stack = contextvars.ContextVar("jindu_audit_batch", default=())
 
 
 @contextmanager
 def batch(size=2000):
-    """Buffer audit rows (an import writes one per record) and append them in bulk."""
-    current = _Batch()
-    _batch_stack.append(current)
+    """Buffer audit rows (an import writes one per record) and append them in bulk, ``size`` at a time."""
+    current = _Batch(size)
+    token = _batch_stack.set((*_batch_stack.get(), current))
     try:
         yield current
         _flush(current)
     finally:
-        _batch_stack.remove(current)
+        _batch_stack.reset(token)
 
 
 def _append(entries):
@@ -172,10 +175,11 @@ def log(action, *, obj=None, object_type="", object_id="", object_repr="", befor
         after=jsonable(after),
         extra=jsonable({**ctx.extra, **(extra or {})}),
     )
-    if _batch_stack:
-        current = _batch_stack[-1]
+    stack = _batch_stack.get()
+    if stack:
+        current = stack[-1]
         current.entries.append(entry)
-        if len(current.entries) >= 2000:
+        if len(current.entries) >= current.size:
             _flush(current)
     else:
         _append([entry])

@@ -18,6 +18,11 @@ class MenuGroup:
     items: list = field(default_factory=list)
 
 
+# The order of the sidebar, as the office's work reads: report, strike, manage, control, publicise,
+# coordinate, then data exchange, reference data and administration. Unknown keys come last.
+ORDER = ["reports", "strike", "manage", "control", "publicise", "coordinate", "data", "reference", "administration"]
+
+
 MENU = []
 
 
@@ -29,6 +34,7 @@ def register_menu(key, label, icon, items):
             return group
     group = MenuGroup(key, label, icon, list(items))
     MENU.append(group)
+    MENU.sort(key=lambda g: ORDER.index(g.key) if g.key in ORDER else len(ORDER))
     return group
 
 
