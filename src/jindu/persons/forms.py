@@ -96,7 +96,7 @@ class HandoverForm(WorkerFieldsMixin, JinduModelForm):
 
     class Meta:
         model = Handover
-        fields = ["organisation", "community_worker", "briefed_on", "agreement_signed_on", "notes"]
+        fields = ["organisation", "community_worker", "worker_name", "briefed_on", "agreement_signed_on", "notes"]
         widgets = {"briefed_on": forms.DateInput, "agreement_signed_on": forms.DateInput,
                    "notes": forms.Textarea(attrs={"rows": 3})}
 

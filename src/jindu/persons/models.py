@@ -245,6 +245,8 @@ class Handover(PersonRecord):
                                      blank=True, on_delete=models.PROTECT, related_name="+")
     community_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("community worker"), null=True,
                                          blank=True, on_delete=models.PROTECT, related_name="+")
+    worker_name = models.CharField(_("community grid worker"), max_length=64, blank=True,
+                                   help_text=_("Name of the grid worker when they have no account here."))
     briefed_on = models.DateField(_("briefed on"), null=True, blank=True,
                                   help_text=_("Date the person was briefed on the law and the measure."))
     agreement = models.CharField(_("signed service agreement"), max_length=200, blank=True, editable=False)
@@ -265,7 +267,7 @@ class Handover(PersonRecord):
         steps = []
         if not self.briefed_on:
             steps.append(_("briefing"))
-        if not self.community_worker_id:
+        if not self.community_worker_id and not self.worker_name:
             steps.append(_("community worker"))
         if not self.agreement or not self.agreement_signed_on:
             steps.append(_("signed agreement"))
@@ -425,7 +427,7 @@ class DrivingCheck(JinduModel):
                                    on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True,
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     registered = models.BooleanField(_("registered drug user"))
     under_measure = models.BooleanField(_("currently under a measure"))
@@ -463,7 +465,7 @@ class LicenceCertificate(JinduModel):
     region = models.ForeignKey("core.Region", verbose_name=_("issuing region"), on_delete=models.PROTECT,
                                related_name="+")
     issued_on = models.DateField(_("issued on"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True,
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     revoked = models.BooleanField(_("revoked"), default=False)
 

@@ -623,7 +623,7 @@ def _next_number(region, year):
     return prefix + "{:06d}".format(int(last.rsplit("-", 1)[1]) + 1 if last else 1)
 
 
-def certificate_issue(*, actor, id_number, applicant_name, purpose, requesting_unit, issued_on=None):
+def certificate_issue(*, actor, id_number, applicant_name, purpose, requesting_unit, issued_on=None, region=None):
     """Issue a numbered licence query certificate for an identity number (audited; the look-up itself is
     recorded on the person's history when the person is registered)."""
     require_perm(actor, "persons.add_licencecertificate")
@@ -638,7 +638,7 @@ def certificate_issue(*, actor, id_number, applicant_name, purpose, requesting_u
         errors["requesting_unit"] = _("Name the unit that asked.")
     if errors:
         raise ValidationError(errors)
-    region = getattr(actor, "scope_region", None)
+    region = getattr(actor, "scope_region", None) if actor is not None else region  # the system names the office
     if region is None:
         raise PermissionDenied(_("Issuing needs a region scope."))
     from .crypto import blind_index
