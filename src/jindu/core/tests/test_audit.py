@@ -127,3 +127,26 @@ def test_sensitive_views_are_audited(client, officer):
     finally:
         Organisation.audit_views = False
     assert AuditLog.objects.filter(action="core.organisation.viewed", object_id=str(org.pk), actor=officer).count() == 1
+
+
+def test_a_batch_buffers_only_its_own_context():
+    """Rows logged elsewhere (another thread) while an import's batch is open are not caught in its buffer."""
+    import threading
+
+    seen = {}
+
+    def other_request():
+        seen["buffered"] = bool(audit._batch_stack.get())
+
+    with audit.batch(size=3) as current:
+        audit.log("test.batched")
+        assert len(current.entries) == 1
+        thread = threading.Thread(target=other_request)
+        thread.start()
+        thread.join()
+        for _ in range(2):
+            audit.log("test.batched")
+        assert current.entries == []  # flushed at its size
+    assert seen["buffered"] is False
+    assert AuditLog.objects.filter(action="test.batched").count() == 3
+    assert audit.verify()[0]
