@@ -45,8 +45,8 @@ def test_random_imports_match_a_naive_computation(tmp_path):
     persons = {}
     for _ in range(60):
         code = rng.choice(counties)
-        number = f.make_id(code if code[:2] == "54" else "540102", "{:%Y%m%d}".format(
-            D(rng.randrange(1960, 2005), rng.randrange(1, 13), rng.randrange(1, 29))), rng.randrange(1000))
+        birth = D(rng.randrange(1960, 2005), rng.randrange(1, 13), rng.randrange(1, 29))
+        number = f.make_id(code, f"{birth:%Y%m%d}", rng.randrange(1000))
         persons[number] = (code, D(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 1800)))
     episodes, tests = [], []
     for number in persons:
