@@ -424,9 +424,10 @@ def judge_score_entry(*, actor, judge, entry, scores):
 
 
 @transaction.atomic
-def contest_close(*, actor, contest):
+def contest_close(*, actor, contest, closed_at=None):
     """Close judging: rank every entry (ties broken by the documented rule, see selectors.contest_ranking),
-    store score and rank, select the top N. Refused while a judge still owes a sheet."""
+    store score and rank, select the top N. Refused while a judge still owes a sheet. ``closed_at``
+    (default: now) lets the system record a judging closed on paper earlier."""
     contest = VideoContest.objects.select_for_update().get(pk=contest.pk)
     _require(actor, contest, "change")
     if contest.status != ContestStatus.JUDGING:
@@ -448,7 +449,7 @@ def contest_close(*, actor, contest):
         audit.log_change(entry, "updated", before=before, after=audit.snapshot(entry))
     before = audit.snapshot(contest)
     contest.status = ContestStatus.CLOSED
-    contest.judging_closed_at = timezone.now()
+    contest.judging_closed_at = closed_at if closed_at is not None and is_system(actor) else timezone.now()
     contest.save(update_fields=["status", "judging_closed_at", "last_updated"])
     audit.log_change(contest, "updated", before=before, after=audit.snapshot(contest))
     audit.log("outreach.videocontest.closed", obj=contest, extra={
