@@ -24,7 +24,13 @@ class Command(BaseCommand):
         with actor_context(source=Source.CLI), transaction.atomic():
             load_reference_data()
             for label in PARTS:
-                if label in installed:
-                    import_string(f"jindu.{label}.demo.load")()
-                    self.stdout.write(f"demo: {label} loaded")
+                if label not in installed:
+                    continue
+                try:
+                    load = import_string(f"jindu.{label}.demo.load")
+                except ImportError:
+                    self.stderr.write(f"demo: the {label} app has no demo part yet; skipped")
+                    continue
+                load()
+                self.stdout.write(f"demo: {label} loaded")
         self.stdout.write("demo scenario ready: jindu stats --from 2024-01-01 --to 2024-06-30")
