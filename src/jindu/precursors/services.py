@@ -143,10 +143,12 @@ def substance_sync_catalogue():
 
 
 def ensure_catalogue():
-    """Sync the catalogue when a chemical has no substance yet (cheap: two counts)."""
+    """Sync the catalogue when a chemical has no substance yet (cheap: two counts), and make sure hydrogen, the
+    watched gas of the cylinder register, is there."""
     Chemical = apps.get_model("core", "Chemical")
     if Substance.objects.filter(kind=SubstanceKind.PRECURSOR).count() < Chemical.objects.count():
         substance_sync_catalogue()
+    substance_hydrogen()
 
 
 def substance_hydrogen():
@@ -218,18 +220,21 @@ def resolve_counterparty(text, find_unit=None):
     unit = find_unit(text)
     if unit is not None:
         return unit, ""
+    id_error = None
     if ID_RE.match(text):
         try:
             return None, parse_id_number(text)[0]
-        except ValidationError as id_error:
-            try:
-                validate_credit_code(text)
-            except ValidationError:
-                raise id_error from None
-    else:
+        except ValidationError as error:
+            id_error = error
+    try:
         validate_credit_code(text)
-    raise ValidationError(_("No unit with the credit code {code} is registered.").format(code=text),
-                          code="unknown_unit")
+    except ValidationError:
+        raise (id_error or ValidationError(_("Neither the credit code of a registered unit nor a resident ID "
+                                             "number."), code="counterparty")) from None
+    message = _("No unit with the credit code {code} is registered.").format(code=text)
+    if id_error is not None:  # 18 digits pass both checks' formats: say why it is neither
+        message = "{} {}".format(message, " ".join(id_error.messages))
+    raise ValidationError(message, code="unknown_unit")
 
 
 def transaction_values(data):

@@ -125,7 +125,7 @@ def test_the_unit_page_shows_everything_and_masks_buyers(client, county_officer,
     assert response.status_code == 200
     html = response.content.decode()
     for text in ("城关化工贸易", "八廓街道第三网格", "(藏)3S-001", "QP-1", "K-9", "unit-stock", "unit-flags",
-                 "rectification overdue"):
+                 "rectification-overdue"):
         assert text in html, text
     number = id_number(3)
     assert number not in html and number[-4:] in html and "张三" not in html and "张*" in html
