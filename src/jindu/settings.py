@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "jindu.core",
     "jindu.persons",
     "jindu.precursors",
-    "jindu.cases",
     "jindu.outreach",
     "jindu.reports",
 ]
