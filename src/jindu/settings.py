@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jindu.persons",
     "jindu.precursors",
     "jindu.outreach",
+    "jindu.supervision",
     "jindu.reports",
 ]
 

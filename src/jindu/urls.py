@@ -14,6 +14,7 @@ api.add_router("/core/", core_router)
 api.add_router("/precursors/", "jindu.precursors.api.router")
 api.add_router("/persons/", "jindu.persons.api.router")
 api.add_router("/outreach/", "jindu.outreach.api.router")
+api.add_router("/supervision/", "jindu.supervision.api.router")
 api.add_router("/", reports_router)
 
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("precursors/", include("jindu.precursors.urls")),
     path("persons/", include("jindu.persons.urls")),
     path("outreach/", include("jindu.outreach.urls")),
+    path("supervision/", include("jindu.supervision.urls")),
     path("reports/", include("jindu.reports.urls")),
     path("data/", include("jindu.common.importing.urls")),
     path("api/v1/", include((_public(api_patterns), api_app), namespace=api_namespace)),
