@@ -31,6 +31,9 @@ class WorkerFieldsMixin:
 
 
 class PersonForm(JinduModelForm):
+    photo_file = forms.FileField(label=_("photo"), required=False, help_text=_("JPEG or PNG, at most 2 MB."),
+                                 widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png"}))
+
     class Meta:
         model = Person
         fields = ["id_number", "nationality", "passport_no", "name", "sex", "birth_date", "ethnicity", "region",

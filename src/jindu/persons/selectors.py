@@ -71,6 +71,20 @@ def person_list(user, action="view"):
     return Person.objects.restrict(user, action).select_related("region")
 
 
+def current_measure_subquery(day=None):
+    """The measure running today for each person row (a list column), statutory measures first."""
+    from django.db.models import Case, IntegerField, Subquery, Value, When
+    from django.utils import timezone
+
+    from .choices import STATUTORY_MEASURES
+
+    day = day or timezone.localdate()
+    running = Episode.objects.filter(person=OuterRef("pk")).filter(overlapping(day, day)).annotate(
+        statutory=Case(When(measure__in=STATUTORY_MEASURES, then=Value(0)), default=Value(1),
+                       output_field=IntegerField()))
+    return Subquery(running.order_by("statutory", "-start_on").values("measure")[:1])
+
+
 def current_episode(person, day=None):
     """The statutory or voluntary measure running on ``day`` (today by default), statutory first."""
     from django.utils import timezone

@@ -120,13 +120,38 @@ def _update(actor, instance, data):
 # --- persons ---------------------------------------------------------------------------------------
 
 
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def store_upload(upload, folder, types, max_bytes, field):
+    """Check an upload by size and content (magic bytes, not the name) and store it under a generated name in
+    the default storage (MEDIA_ROOT, outside the web root). Returns the stored name."""
+    if upload.size > max_bytes:
+        raise ValidationError({field: _("The file is larger than {size} MB.").format(size=max_bytes // (1024 * 1024))})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    suffix = next((suffix for magic, suffix in types.items() if head.startswith(magic)), None)
+    if suffix is None:
+        raise ValidationError({field: _("This kind of file is not accepted.")})
+    return default_storage.save(f"persons/{folder}/{secrets.token_hex(12)}.{suffix}", upload)
+
+
 @transaction.atomic
-def person_create(*, actor, data):
+def person_create(*, actor, data, photo=None):
+    data = dict(data)
+    if photo is not None:
+        data["photo"] = store_upload(photo, "photos", PHOTO_TYPES, PHOTO_MAX_BYTES, "photo_file")
     return _create(actor, Person(**data))
 
 
 @transaction.atomic
-def person_update(*, actor, instance, data):
+def person_update(*, actor, instance, data, photo=None):
+    data = dict(data)
+    if photo is not None:
+        require(actor, instance, "change")
+        data["photo"] = store_upload(photo, "photos", PHOTO_TYPES, PHOTO_MAX_BYTES, "photo_file")
     return _update(actor, instance, data)
 
 

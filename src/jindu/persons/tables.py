@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.common.masking import mask_name
 from jindu.common.tables import BaseTable
 
+from .choices import Measure
 from .models import (
     Alert,
     Contact,
@@ -43,10 +44,14 @@ class PersonTable(BaseTable):
     name = MaskedNameColumn(verbose_name=_("name"), linkify=True)
     identity = tables.Column(verbose_name=_("identity number"), accessor="display_identity", orderable=False)
     region = tables.Column(verbose_name=_("residence region"), order_by=("region__code",))
+    current_measure = tables.Column(verbose_name=_("current measure"), default="—")
 
     class Meta(BaseTable.Meta):
         model = Person
-        fields = ("name", "identity", "sex", "region", "registered_on", "status")
+        fields = ("name", "identity", "sex", "region", "registered_on", "current_measure", "status")
+
+    def render_current_measure(self, value):
+        return Measure(value).label if value in Measure.values else value
 
 
 class EpisodeTable(BaseTable):

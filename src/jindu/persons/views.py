@@ -44,7 +44,7 @@ from .models import (
 
 class PersonListView(ObjectListView):
     model = Person
-    queryset = Person.objects.select_related("region")
+    queryset = Person.objects.select_related("region").annotate(current_measure=selectors.current_measure_subquery())
     table_class = tables.PersonTable
     filterset_class = filtersets.PersonFilterSet
     export_dataset = "persons"
@@ -121,12 +121,19 @@ class PersonRevealView(PersonDetailView):
 class PersonEditView(ObjectEditView):
     model = Person
     form_class = forms.PersonForm
+    template_name = "persons/person_edit.html"
+
+    def get_form(self, request, instance=None, data=None):
+        return self.form_class(data=data, files=request.FILES if data is not None else None, instance=instance,
+                               user=request.user)
 
     def create(self, actor, data):
-        return services.person_create(actor=actor, data=data)
+        photo = data.pop("photo_file", None)
+        return services.person_create(actor=actor, data=data, photo=photo)
 
     def update(self, actor, instance, data):
-        return services.person_update(actor=actor, instance=instance, data=data)
+        photo = data.pop("photo_file", None)
+        return services.person_update(actor=actor, instance=instance, data=data, photo=photo)
 
 
 class PersonAssessView(ObjectViewMixin, View):

@@ -197,3 +197,37 @@ def test_other_county_cannot_be_chosen_or_written(client, county_officer):
         "id_number": "54010219900315043X", "nationality": "CN", "name": "次仁", "region": region("542523").pk,
         "registered_on": "2024-01-05", "status": "active", "relapse_count": 0})
     assert response.status_code == 200 and not Person.objects.exists()
+
+
+def test_photo_upload_is_type_checked_and_streamed_in_scope(client, county_officer, other_county_officer, tmp_path,
+                                                            settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    person = _person("540102")
+    client.force_login(county_officer)
+    data = {"id_number": "", "nationality": "CN", "name": person.name, "region": region("540102").pk,
+            "registered_on": "2023-01-01", "status": "active", "relapse_count": 0}
+    url = reverse("persons:person_edit", args=[person.pk])
+    response = client.post(url, {**data, "photo_file": SimpleUploadedFile("a.png", b"<script>x</script>")})
+    assert response.status_code == 200 and "photo_file" in response.context["form"].errors
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    assert client.post(url, {**data, "photo_file": SimpleUploadedFile("a.png", png)}).status_code == 302
+    person.refresh_from_db()
+    photo = reverse("persons:person_photo", args=[person.pk])
+    assert b"".join(client.get(photo).streaming_content) == png
+    client.force_login(other_county_officer)
+    assert client.get(photo).status_code == 404
+
+
+def test_list_page_query_count_does_not_grow_with_rows(client, county_officer, django_assert_max_num_queries):
+    for _ in range(30):
+        person = _person("540102")
+        f.episode(person, "community_detox", D(2024, 1, 1))
+    client.force_login(county_officer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("persons:person_list"))
+    assert response.status_code == 200 and len(response.context["table"].page.object_list) == 25
+    for name in ("episode_list", "drugtest_list", "alert_list"):
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse(f"persons:{name}")).status_code == 200
