@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jindu.core",
     "jindu.persons",
     "jindu.precursors",
+    "jindu.cases",
     "jindu.outreach",
     "jindu.supervision",
     "jindu.reports",

@@ -13,6 +13,7 @@ from jindu.reports.api import router as reports_router
 api.add_router("/core/", core_router)
 api.add_router("/precursors/", "jindu.precursors.api.router")
 api.add_router("/persons/", "jindu.persons.api.router")
+api.add_router("/cases/", "jindu.cases.api.router")
 api.add_router("/outreach/", "jindu.outreach.api.router")
 api.add_router("/supervision/", "jindu.supervision.api.router")
 api.add_router("/", reports_router)
@@ -47,6 +48,7 @@ urlpatterns = [
     path("core/", include("jindu.core.urls")),
     path("precursors/", include("jindu.precursors.urls")),
     path("persons/", include("jindu.persons.urls")),
+    path("cases/", include("jindu.cases.urls")),
     path("outreach/", include("jindu.outreach.urls")),
     path("supervision/", include("jindu.supervision.urls")),
     path("reports/", include("jindu.reports.urls")),

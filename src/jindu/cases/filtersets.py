@@ -1,0 +1,175 @@
+"""One FilterSet per record type (STYLE rule 10): the list pages, the API and the exports share them.
+
+Every one offers: a search box (``q``), the region (``region``: a code, covering the regions
+under it) and the period (``date_from``/``date_to``, inclusive, on the date the statistics count by).
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
+
+from .choices import CaseStatus, CaseType, Channel, Finding, Offence, Species, Unit
+from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
+
+
+def period_filters(field):
+    return (
+        django_filters.DateFilter(field_name=field, lookup_expr="gte", label=_("from")),
+        django_filters.DateFilter(field_name=field, lookup_expr="lte", label=_("to")),
+    )
+
+
+class AgencyFilter(django_filters.CharFilter):
+    """``?agency=NAME`` (or a numeric id): cases an organisation worked on."""
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if value.isdigit():
+            return qs.filter(**{f"{self.field_name}__id": int(value)})
+        return qs.filter(**{f"{self.field_name}__name__icontains": value}).distinct()
+
+
+class OperationFilter(django_filters.CharFilter):
+    """``?operation=NAME`` (or a numeric id)."""
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if value.isdigit():
+            return qs.filter(**{f"{self.field_name}__id": int(value)})
+        return qs.filter(**{f"{self.field_name}__name": value})
+
+
+class CaseFilterSet(BaseFilterSet):
+    search_fields = ("case_no__icontains", "summary__icontains", "suspects__name__icontains")
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
+    date_from, date_to = period_filters("filed_on")
+    case_type = django_filters.ChoiceFilter(choices=CaseType.choices, label=_("case type"))
+    offence = django_filters.ChoiceFilter(choices=Offence.choices, label=_("offence"))
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("status"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
+    drug = django_filters.CharFilter(method="filter_drug", label=_("drug (code)"))
+    agency = AgencyFilter(field_name="agencies", label=_("agency"))
+    operation = OperationFilter(field_name="operation", label=_("operation"))
+    notable = django_filters.BooleanFilter(label=_("notable"))
+
+    class Meta:
+        model = Case
+        fields = ["q", "region", "date_from", "date_to", "case_type", "offence", "status", "channel", "drug",
+                  "agency", "operation", "notable"]
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()
+
+    def filter_drug(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(seizures__drug__code=value).distinct() if value else queryset
+
+
+class SuspectFilterSet(BaseFilterSet):
+    search_fields = ("name__icontains", "id_number", "passport_no__iexact", "case__case_no__icontains")
+    region = RegionCodeFilter(field_name="case__region", label=_("region code"))
+    date_from, date_to = period_filters("arrested_on")
+    case_type = django_filters.ChoiceFilter(field_name="case__case_type", choices=CaseType.choices,
+                                            label=_("case type"))
+    offence = django_filters.ChoiceFilter(field_name="case__offence", choices=Offence.choices, label=_("offence"))
+    nationality = django_filters.CharFilter(method="filter_nationality", label=_("nationality"))
+    foreign = django_filters.BooleanFilter(method="filter_foreign", label=_("foreign nationals"))
+    arrested = django_filters.BooleanFilter(field_name="arrested_on", lookup_expr="isnull", exclude=True,
+                                            label=_("arrested"))
+    agency = AgencyFilter(field_name="case__agencies", label=_("agency"))
+    operation = OperationFilter(field_name="case__operation", label=_("operation"))
+    case = django_filters.NumberFilter(field_name="case_id", label=_("case (id)"))
+
+    class Meta:
+        model = Suspect
+        fields = ["q", "region", "date_from", "date_to", "case_type", "offence", "nationality", "foreign",
+                  "arrested", "agency", "operation", "case"]
+
+    def filter_nationality(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(nationality=value) if value else queryset
+
+    def filter_foreign(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(nationality="CN") if value else queryset.filter(nationality="CN")
+
+
+class SeizureFilterSet(BaseFilterSet):
+    search_fields = ("evidence_no__icontains", "case__case_no__icontains", "place__icontains")
+    region = RegionCodeFilter(field_name="case__region", label=_("region code"))
+    date_from, date_to = period_filters("seized_on")
+    drug = django_filters.CharFilter(field_name="drug__code", label=_("drug (code)"))
+    unit = django_filters.ChoiceFilter(choices=Unit.choices, label=_("unit"))
+    case_type = django_filters.ChoiceFilter(field_name="case__case_type", choices=CaseType.choices,
+                                            label=_("case type"))
+    agency = AgencyFilter(field_name="case__agencies", label=_("agency"))
+    operation = OperationFilter(field_name="case__operation", label=_("operation"))
+    case = django_filters.NumberFilter(field_name="case_id", label=_("case (id)"))
+
+    class Meta:
+        model = Seizure
+        fields = ["q", "region", "date_from", "date_to", "drug", "unit", "case_type", "agency", "operation", "case"]
+
+
+class FugitiveFilterSet(BaseFilterSet):
+    search_fields = ("fugitive_no__icontains", "name__icontains", "id_number")
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
+    date_from, date_to = period_filters("captured_on")
+    captured = django_filters.BooleanFilter(field_name="captured_on", lookup_expr="isnull", exclude=True,
+                                            label=_("captured"))
+    agency = AgencyFilter(field_name="capturing_unit", label=_("capturing unit"))
+
+    class Meta:
+        model = Fugitive
+        fields = ["q", "region", "date_from", "date_to", "captured", "agency"]
+
+
+class EradicationFilterSet(BaseFilterSet):
+    search_fields = ("ref__icontains", "notes__icontains", "case__case_no__icontains")
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
+    date_from, date_to = period_filters("found_on")
+    species = django_filters.ChoiceFilter(choices=Species.choices, label=_("species"))
+    wild = django_filters.BooleanFilter(label=_("wild"))
+
+    class Meta:
+        model = Eradication
+        fields = ["q", "region", "date_from", "date_to", "species", "wild"]
+
+
+class InterceptionFilterSet(BaseFilterSet):
+    search_fields = ("ref__icontains", "name__icontains", "id_number", "checkpoint__name__icontains")
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
+    date_from, date_to = period_filters("intercepted_on")
+    finding = django_filters.ChoiceFilter(choices=Finding.choices, label=_("finding"))
+    agency = AgencyFilter(field_name="checkpoint", label=_("checkpoint"))
+
+    class Meta:
+        model = Interception
+        fields = ["q", "region", "date_from", "date_to", "finding", "agency"]
+
+
+class IdentityFilterSet(BaseFilterSet):
+    search_fields = ("name__icontains", "id_number", "passport_no__iexact")
+    nationality = django_filters.CharFilter(method="filter_nationality", label=_("nationality"))
+
+    class Meta:
+        model = Identity
+        fields = ["q", "nationality"]
+
+    def filter_nationality(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(nationality=value) if value else queryset
+
+
+class OperationFilterSet(BaseFilterSet):
+    search_fields = ("name__icontains", "description__icontains")
+
+    class Meta:
+        model = Operation
+        fields = ["q"]

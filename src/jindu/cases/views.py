@@ -1,0 +1,326 @@
+"""Pages of the enforcement records: declarative subclasses of the generic views."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from jindu.common.scope import permission_name
+from jindu.common.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectViewMixin,
+    add_validation_errors,
+)
+
+from . import filtersets, forms, selectors, services, tables
+from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
+from .tables import format_quantity
+
+
+def unit_rows(totals):
+    """[(quantity text, unit code)] of :func:`selectors.unit_totals`, grams first."""
+    order = ["g", "tablet", "capsule", "ml", "plant"]
+    return [(format_quantity(totals[unit]), unit) for unit in sorted(totals, key=lambda u: (
+        order.index(u) if u in order else len(order), u))]
+
+
+class RecordDeleteView(ObjectDeleteView):
+    """Deletes through the app's services (a suspect's identity goes when its last record goes)."""
+
+    def post(self, request, pk):
+        instance = self.get_object(request, pk)
+        meta = self.get_model()._meta
+        try:
+            services.record_delete(actor=request.user, instance=instance)
+        except ProtectedError:
+            messages.error(request, _("{obj} is still referred to by other records and was not deleted.").format(
+                obj=instance))
+            return HttpResponseRedirect(instance.get_absolute_url())
+        messages.success(request, _("Deleted: {obj}").format(obj=instance))
+        return HttpResponseRedirect(reverse(f"{meta.app_label}:{meta.model_name}_list"))
+
+
+class PrefilledCaseMixin:
+    """``?case=<id>`` on an add page fills in the case (the "add suspect" button of a case page)."""
+
+    def get_form(self, request, instance=None, data=None):
+        initial = {}
+        if instance is None and request.GET.get("case", "").isdigit():
+            case = Case.objects.restrict(request.user).filter(pk=request.GET["case"]).first()
+            if case is not None:
+                initial["case"] = case.case_no
+        return self.form_class(data=data, instance=instance, user=request.user, initial=initial)
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+
+class OperationListView(ObjectListView):
+    model = Operation
+    table_class = tables.OperationTable
+    filterset_class = filtersets.OperationFilterSet
+
+
+class OperationDetailView(ObjectDetailView):
+    model = Operation
+
+    def get_extra_context(self, request, instance):
+        cases = selectors.case_list(request.user).filter(operation=instance)
+        return {"related_cases": cases[:50], "related_count": cases.count()}
+
+
+class OperationEditView(ObjectEditView):
+    model = Operation
+    form_class = forms.OperationForm
+
+    def create(self, actor, data):
+        return services.operation_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.operation_update(actor=actor, instance=instance, data=data)
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+class CaseListView(ObjectListView):
+    model = Case
+    queryset = Case.objects.select_related("region", "operation")
+    table_class = tables.CaseTable
+    filterset_class = filtersets.CaseFilterSet
+    export_dataset = "cases"
+
+
+class CaseDetailView(ObjectDetailView):
+    model = Case
+    queryset = Case.objects.select_related("region", "operation")
+
+    def get_extra_context(self, request, instance):
+        user = request.user
+        suspects = selectors.suspect_list(user).filter(case=instance).select_related("identity")
+        seizures = selectors.seizure_list(user).filter(case=instance)
+        can_change = user.has_perm(permission_name(Case, "change"))
+        return {
+            "agencies": instance.agencies.select_related("region").order_by("name"),
+            "status_changes": instance.status_changes.order_by("changed_on", "id"),
+            "suspects": suspects,
+            "seizures": seizures,
+            "seizure_totals": unit_rows(selectors.unit_totals(seizures)),
+            "eradications": selectors.eradication_list(user).filter(case=instance),
+            "status_form": forms.CaseStatusForm() if can_change else None,
+            "can_add_suspect": user.has_perm(permission_name(Suspect, "add")),
+            "can_add_seizure": user.has_perm(permission_name(Seizure, "add")),
+        }
+
+
+class CaseEditView(ObjectEditView):
+    model = Case
+    form_class = forms.CaseForm
+
+    def create(self, actor, data):
+        return services.case_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.case_update(actor=actor, instance=instance, data=data)
+
+
+class CaseStatusView(ObjectViewMixin, View):
+    """Change a case's status (dated); answers the case page with the form's errors when refused."""
+
+    model = Case
+    action = "change"
+
+    def post(self, request, pk):
+        case = self.get_object(request, pk)
+        form = forms.CaseStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_change_status(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            except PermissionDenied:
+                form.add_error(None, _("This record would lie outside your region; it was not saved."))
+            else:
+                messages.success(request, _("Status of {case} changed.").format(case=case))
+                return HttpResponseRedirect(case.get_absolute_url())
+        view = CaseDetailView()
+        view.request = request
+        response = view.get(request, pk)
+        response.context_data["status_form"] = form
+        response.status_code = 400
+        return response
+
+
+class CaseDeleteView(RecordDeleteView):
+    model = Case
+
+
+# --- Suspects and identities -------------------------------------------------------------------
+
+
+class SuspectListView(ObjectListView):
+    model = Suspect
+    queryset = Suspect.objects.select_related("case", "case__region")
+    table_class = tables.SuspectTable
+    filterset_class = filtersets.SuspectFilterSet
+    export_dataset = "suspects"
+
+
+class SuspectDetailView(ObjectDetailView):
+    model = Suspect
+    queryset = Suspect.objects.select_related("case", "case__region", "identity")
+
+    def get_extra_context(self, request, instance):
+        rows, hidden = selectors.cases_of_identity(request.user, instance.identity)
+        return {"other_records": [row for row in rows if row.pk != instance.pk], "hidden_records": hidden}
+
+
+class SuspectEditView(PrefilledCaseMixin, ObjectEditView):
+    model = Suspect
+    form_class = forms.SuspectForm
+
+    def create(self, actor, data):
+        return services.suspect_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.suspect_update(actor=actor, instance=instance, data=data)
+
+
+class SuspectDeleteView(RecordDeleteView):
+    model = Suspect
+
+
+class IdentityListView(ObjectListView):
+    model = Identity
+    table_class = tables.IdentityTable
+    filterset_class = filtersets.IdentityFilterSet
+
+
+class IdentityDetailView(ObjectDetailView):
+    model = Identity
+    template_name = "cases/identity.html"
+
+    def get_extra_context(self, request, instance):
+        rows, hidden = selectors.cases_of_identity(request.user, instance)
+        return {"records": rows, "hidden_records": hidden}
+
+
+# --- Seizures ----------------------------------------------------------------------------------
+
+
+class SeizureListView(ObjectListView):
+    model = Seizure
+    queryset = Seizure.objects.select_related("case", "case__region", "drug")
+    table_class = tables.SeizureTable
+    filterset_class = filtersets.SeizureFilterSet
+    export_dataset = "seizures"
+
+
+class SeizureDetailView(ObjectDetailView):
+    model = Seizure
+    queryset = Seizure.objects.select_related("case", "drug")
+
+
+class SeizureEditView(PrefilledCaseMixin, ObjectEditView):
+    model = Seizure
+    form_class = forms.SeizureForm
+
+    def create(self, actor, data):
+        return services.seizure_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.seizure_update(actor=actor, instance=instance, data=data)
+
+
+class SeizureDeleteView(RecordDeleteView):
+    model = Seizure
+
+
+# --- Fugitives, eradication, interceptions -----------------------------------------------------
+
+
+class FugitiveListView(ObjectListView):
+    model = Fugitive
+    queryset = Fugitive.objects.select_related("region", "capturing_unit")
+    table_class = tables.FugitiveTable
+    filterset_class = filtersets.FugitiveFilterSet
+    export_dataset = "fugitives"
+
+
+class FugitiveDetailView(ObjectDetailView):
+    model = Fugitive
+
+
+class FugitiveEditView(ObjectEditView):
+    model = Fugitive
+    form_class = forms.FugitiveForm
+
+    def create(self, actor, data):
+        return services.fugitive_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.fugitive_update(actor=actor, instance=instance, data=data)
+
+
+class FugitiveDeleteView(RecordDeleteView):
+    model = Fugitive
+
+
+class EradicationListView(ObjectListView):
+    model = Eradication
+    queryset = Eradication.objects.select_related("region", "case")
+    table_class = tables.EradicationTable
+    filterset_class = filtersets.EradicationFilterSet
+    export_dataset = "eradications"
+
+
+class EradicationDetailView(ObjectDetailView):
+    model = Eradication
+
+
+class EradicationEditView(PrefilledCaseMixin, ObjectEditView):
+    model = Eradication
+    form_class = forms.EradicationForm
+
+    def create(self, actor, data):
+        return services.eradication_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.eradication_update(actor=actor, instance=instance, data=data)
+
+
+class EradicationDeleteView(RecordDeleteView):
+    model = Eradication
+
+
+class InterceptionListView(ObjectListView):
+    model = Interception
+    queryset = Interception.objects.select_related("region", "checkpoint")
+    table_class = tables.InterceptionTable
+    filterset_class = filtersets.InterceptionFilterSet
+    export_dataset = "interceptions"
+
+
+class InterceptionDetailView(ObjectDetailView):
+    model = Interception
+
+
+class InterceptionEditView(ObjectEditView):
+    model = Interception
+    form_class = forms.InterceptionForm
+
+    def create(self, actor, data):
+        return services.interception_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.interception_update(actor=actor, instance=instance, data=data)
+
+
+class InterceptionDeleteView(RecordDeleteView):
+    model = Interception
