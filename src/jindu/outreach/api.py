@@ -401,7 +401,7 @@ def contest_ranking(request, pk: int):
     if not contest.is_closed:
         raise Http404
     visible = set(ContestEntry.objects.restrict(request.user).filter(contest=contest).values_list("pk", flat=True))
-    return {"tie_rule": selectors.TIE_RULE, "select_count": contest.select_count, "entries": [
+    return {"tie_rule": str(selectors.TIE_RULE), "select_count": contest.select_count, "entries": [
         {"id": row.entry.pk, "title": row.entry.title, "rank": row.rank, "score": row.rounded_score,
          "judges": row.judges, "selected": row.rank <= contest.select_count, "tie_broken_by": row.tie_rule}
         for row in selectors.contest_ranking(contest) if row.entry.pk in visible]}

@@ -112,7 +112,7 @@ def _campaigns():
     lead = office("540000")
     specs = [
         (SPRING, "spring_travel", D(2024, 1, 26), D(2024, 3, 5), lead,
-         ["public_security", "transport"], 40, 120_000,
+         ["public_security", "transport"], 40, 70_000,
          "借助春运期间外出务工人员集中返乡、春节和藏历新年置办年货等人员流动大的契机，在火车站、汽车站、机场等"
          "交通要道和娱乐服务场所、集贸市场开展集中宣传。为期40天，民航、铁路进出藏旅客超100万人次。"),
         (FIRST_LESSON, "first_lesson", D(2024, 2, 26), D(2024, 3, 31), members["education"],
@@ -120,7 +120,7 @@ def _campaigns():
          "以一次国旗下讲话、参观一次禁毒展览、观看一部禁毒电影、开展一次禁毒讲座、召开一次禁毒班会（“五个一”）"
          "以及征文、知识竞赛、演讲、黑板报、手抄报、书画比赛为形式，推动学校毒品预防教育“五个一”活动落实落地。"),
         (EIGHT_INTO, "eight_into", D(2024, 1, 1), D(2024, 5, 31), lead,
-         ["public_security", "social_work", "health"], 30, 20_000,
+         ["public_security", "social_work", "health"], 30, 5_000,
          "协调乡镇人民政府、村委会、驻寺管委会、驻村工作队，借助春节、藏历新年、三月综治宣传月、“3·5”学雷锋日、"
          "“3·8”妇女节等节点，深入主干道、商铺、饭馆、社区、村居、寺庙开展禁毒宣传“八进”活动。"),
         (JUNE_26, "june_26", D(2024, 6, 1), D(2024, 6, 30), lead, ["public_security", "education", "health"], 12,

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from jindu.common.scope import region_q
 
@@ -220,8 +221,19 @@ class RankedEntry:
     def rounded_score(self):
         return round3(self.score)
 
+    @property
+    def tie_label(self):
+        """The rule that separated this entry from an equal score, for people (``tie_rule`` is the code)."""
+        if not self.tie_rule:
+            return ""
+        if self.tie_rule.startswith("criterion: "):
+            return _("criterion “{name}”").format(name=self.tie_rule[len("criterion: "):])
+        if self.tie_rule == "submission date":
+            return _("earlier submission")
+        return _("lower entry number")
 
-TIE_RULE = (
+
+TIE_RULE = _(
     "Entries are ranked by their score: the mean, over the judges who scored the entry, of each judge's "
     "weighted score out of 100 (sum of weight x score / maximum score, divided by the sum of weights). "
     "Equal scores (compared exactly, before rounding) are separated by the mean normalised score on each "

@@ -129,10 +129,11 @@ def _progress_chart(progress):
 
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Events, % of target"), _("People reached, % of target")]},
-        "grid": {"left": 160, "right": 30, "top": 40, "bottom": 30},
+        "legend": {"top": 0, "data": [_("Events, % of target"), _("People reached, % of target")]},
+        "grid": {"left": 10, "right": 30, "top": 40, "bottom": 10, "containLabel": True},
         "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
-        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "yAxis": {"type": "category", "data": names, "inverse": True,
+                  "axisLabel": {"width": 150, "overflow": "break"}},
         "series": [
             {"name": _("Events, % of target"), "type": "bar",
              "data": [percent(p["events_share"]) for _c, p in progress]},
@@ -146,8 +147,8 @@ def _coverage_chart(coverage):
     rows = coverage["rows"]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Schools"), _("Completed all five")]},
-        "grid": {"left": 50, "right": 30, "top": 40, "bottom": 60},
+        "legend": {"top": 0, "data": [_("Schools"), _("Completed all five")]},
+        "grid": {"left": 10, "right": 30, "top": 40, "bottom": 10, "containLabel": True},
         "xAxis": {"type": "category", "data": [row["region"].name for row in rows], "axisLabel": {"rotate": 30}},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
@@ -789,9 +790,10 @@ class ContestRankingView(ObjectViewMixin, View):
         rows = [row for row in ranking if row.entry.pk in visible]
         chart = {
             "tooltip": {"trigger": "axis"},
-            "grid": {"left": 200, "right": 30, "top": 20, "bottom": 30},
+            "grid": {"left": 10, "right": 30, "top": 20, "bottom": 10, "containLabel": True},
             "xAxis": {"type": "value", "min": 0, "max": 100},
-            "yAxis": {"type": "category", "inverse": True, "data": [row.entry.title for row in rows[:20]]},
+            "yAxis": {"type": "category", "inverse": True, "data": [row.entry.title for row in rows[:20]],
+                      "axisLabel": {"width": 120, "overflow": "truncate"}},
             "series": [{"type": "bar", "data": [
                 {"value": float(row.rounded_score or 0),
                  "itemStyle": {"color": "#2fb344" if row.rank <= contest.select_count else "#adb5bd"}}
