@@ -115,7 +115,8 @@ class ReportForm(JinduForm):
 
 
 class ReviewForm(JinduForm):
-    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (ReviewDecision.ACCEPTED, _("Accept")), (ReviewDecision.RETURNED, _("Return for more work"))])
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Required when returning: say what is missing."))
 
@@ -190,6 +191,11 @@ class AssessmentItemForm(JinduModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["scheme"].queryset = AssessmentScheme.objects.restrict(user, "change").filter(status="draft")
+
+
+class ScoreEntryEditForm(JinduForm):
+    points = forms.DecimalField(label=_("points deducted"), max_digits=6, decimal_places=2, min_value=0.01)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ScoreEntryForm(JinduForm):

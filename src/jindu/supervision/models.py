@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.common.models import JinduModel, RestrictedQuerySet
 
-from . import access
+from . import access, metrics
 from .choices import (
     OPEN_STATUSES,
     CheckResult,
@@ -101,6 +101,10 @@ class AttachmentQuerySet(RestrictedQuerySet):
 
 
 DUE_SOON_DAYS = 3
+
+
+def display_name(user):
+    return user.get_full_name() or user.username
 ONE_SUBJECT = Q(subject_region__isnull=False, subject_unit__isnull=True) | Q(
     subject_region__isnull=True, subject_unit__isnull=False)
 
@@ -186,6 +190,10 @@ class PlanItem(JinduModel):
 
     def __str__(self):
         return f"{self.position}. {self.duty[:60]}"
+
+    @property
+    def target_display(self):
+        return metrics.describe_target(self.metric, self.target_value)
 
     def clean(self):
         if self.plan_id and self.deadline and not (self.plan.period_start <= self.deadline <= self.plan.period_end):
@@ -316,8 +324,12 @@ class ProgressReport(JinduModel):
     @property
     def author_display(self):
         if self.author is not None:
-            return self.author.get_full_name() or self.author.username
+            return display_name(self.author)
         return self.author_name or "system"
+
+    @property
+    def reviewer_display(self):
+        return display_name(self.reviewer) if self.reviewer_id else "system"
 
 
 # --- Supervision visits -----------------------------------------------------------------------------------
@@ -493,6 +505,10 @@ class AssessmentItem(JinduModel):
     def __str__(self):
         return f"{self.position}. {self.title}"
 
+    @property
+    def target_display(self):
+        return metrics.describe_target(self.metric, self.target_value)
+
 
 class ScoreEntry(JinduModel):
     """A deduction an assessor enters for one subject on a manual item, with the reason and evidence.
@@ -535,6 +551,10 @@ class ScoreEntry(JinduModel):
     @property
     def subject(self):
         return self.subject_region or self.subject_unit
+
+    @property
+    def assessor_display(self):
+        return display_name(self.assessor) if self.assessor_id else "system"
 
 
 class AssessmentResult(models.Model):

@@ -245,7 +245,8 @@ def planitem_generate_tasks(*, actor, item):
                 continue
             title = item.duty.strip().splitlines()[0][:200]
             created.append(task_create(actor=actor, data={
-                "kind": TaskKind.PLAN, "plan_item": item, "title": title, "description": item.duty,
+                "kind": TaskKind.PLAN, "plan_item": item, "title": title,
+                "description": item.duty if item.duty.strip() != title else "",
                 "issuer": plan.issuer, "assignee": unit, "region": region,
                 "start_on": plan.period_start, "deadline": item.deadline,
                 "target_text": item.target_text, "metric": item.metric, "target_value": item.target_value,

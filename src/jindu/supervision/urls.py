@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessments/<int:pk>/export.xlsx", views.AssessmentExportView.as_view(), name="assessment_export"),
     *model_urls(AssessmentItem, detail_view=views.AssessmentItemDetailView, edit_view=views.AssessmentItemEditView,
                 delete_view=views.AssessmentItemDeleteView, prefix="assessment-items/"),
+    path("entries/<int:pk>/edit/", views.ScoreEntryEditView.as_view(), name="scoreentry_edit"),
     path("entries/<int:pk>/delete/", views.ScoreEntryDeleteView.as_view(), name="scoreentry_delete"),
     path("files/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),

@@ -605,6 +605,42 @@ class AssessmentSubjectView(ObjectViewMixin, View):
         return TemplateResponse(request, self.template_name, self.context(request, scheme, subject, form))
 
 
+class ScoreEntryEditView(ObjectViewMixin, View):
+    """Correct an entry's points or reason (audited; refused once the scheme is published)."""
+
+    model = ScoreEntry
+    action = "change"
+    template_name = "supervision/object_edit.html"
+
+    def target(self, entry):
+        key = scoring.subject_key(entry.subject)
+        return reverse("supervision:assessment_subject", args=[entry.item.scheme_id, key])
+
+    def render(self, request, entry, form):
+        context = {**self.base_context(), "form": form, "object": entry, "cancel_url": self.target(entry)}
+        return TemplateResponse(request, self.template_name, context)
+
+    def get(self, request, pk):
+        entry = self.get_object(request, pk)
+        form = forms.ScoreEntryEditForm(initial={"points": entry.points, "reason": entry.reason}, user=request.user)
+        return self.render(request, entry, form)
+
+    def post(self, request, pk):
+        entry = self.get_object(request, pk)
+        form = forms.ScoreEntryEditForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.entry_update(actor=request.user, instance=entry, **form.cleaned_data)
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, refusal_message(error))
+            else:
+                messages.success(request, _("Saved: {obj}").format(obj=entry))
+                return HttpResponseRedirect(self.target(entry))
+        return self.render(request, entry, form)
+
+
 class ScoreEntryDeleteView(ObjectViewMixin, View):
     model = ScoreEntry
     action = "delete"

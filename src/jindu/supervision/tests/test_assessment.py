@@ -234,3 +234,18 @@ def test_pages_entry_form_and_excel_export(worked_example, people, client):
     assert [row[1] for row in values if row[1] == "日喀则市"] and values[-1][0] == 6
     assert all(cell.data_type != "f" for row in workbook.worksheets[1].iter_rows() for cell in row)
     assert AuditLog.objects.filter(action="supervision.assessmentscheme.exported").count() == 1
+
+
+def test_an_assessor_corrects_an_entry_and_the_correction_is_audited(worked_example, people, client):
+    entry = worked_example.items.get(position=3).entries.filter(subject_region__code="540400").get()
+    client.force_login(people["office"])
+    url = reverse("supervision:scoreentry_edit", args=[entry.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"points": "2.5", "reason": "复核后调整"})
+    assert response.status_code == 302 and response["Location"].endswith("/subjects/region-540400/")
+    entry.refresh_from_db()
+    assert entry.points == D("2.5")
+    row = AuditLog.objects.get(action="supervision.scoreentry.updated", object_id=str(entry.pk))
+    assert row.actor_id == people["office"].pk and row.before["points"] == "3.00" and row.after["points"] == "2.5"
+    client.force_login(people["education"])  # a member unit's staff: not their entry, not found
+    assert client.get(url).status_code == 404

@@ -72,3 +72,21 @@ def test_the_bootstrap_officer_is_the_assigning_office(zero_stats):
     assert selectors.task_permissions(officer, task)["can_review"]
     services.task_review(actor=officer, task=task, decision="accepted")
     assert Task.objects.get(pk=task.pk).status == "accepted"
+
+
+def test_every_demo_page_renders(zero_stats, client):
+    from django.urls import reverse
+
+    load()
+    office = Organisation.objects.get(name="西藏自治区禁毒委员会办公室")
+    client.force_login(create_user("officer", ["regional_officer"], "540000", organisation=office))
+    urls = [task.get_absolute_url() for task in Task.objects.all()]
+    urls += [visit.get_absolute_url() for visit in Visit.objects.all()]
+    urls += [reverse("supervision:visit_report", args=[visit.pk]) for visit in Visit.objects.all()]
+    for scheme in AssessmentScheme.objects.all():
+        urls.append(scheme.get_absolute_url())
+        urls += [reverse("supervision:assessment_subject", args=[scheme.pk, row.key]) for row in scoring.table(scheme)]
+    urls += [plan.get_absolute_url() for plan in WorkPlan.objects.all()]
+    urls += [item.get_absolute_url() for item in PlanItem.objects.all()]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
