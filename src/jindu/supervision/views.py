@@ -1,6 +1,7 @@
 """Pages of coordination work: declarative subclasses of the generic views, plus the actions of a task,
 a visit and an assessment (each a POST that calls one service)."""
 
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -38,6 +39,18 @@ from .models import (
     WorkPlan,
 )
 from .tables import AssessmentSchemeTable, TaskTable, VisitTable, WorkPlanTable, status_badge
+
+logger = logging.getLogger(__name__)
+
+
+def live(compute, fallback):
+    """The statistics engine's answer, or ``fallback`` when it fails: a live figure is an aid on the page and
+    must not take the task, visit or assessment page down with it (the failure is logged)."""
+    try:
+        return compute(), False
+    except Exception:
+        logger.exception("statistics for a supervision page failed")
+        return fallback, True
 
 
 def refusal_message(error):
@@ -267,16 +280,12 @@ class TaskDetailView(ObjectDetailView):
     queryset = Task.objects.select_related("assignee", "issuer__region", "region", "plan_item__plan", "visit")
 
     def get_extra_context(self, request, task):
-        from jindu.reports.statistics import StatisticsError
-
         today = timezone.localdate()
-        try:
-            figure = selectors.task_figure(task, today)
-        except StatisticsError:
-            figure = None
+        figure, figure_failed = live(lambda: selectors.task_figure(task, today), None)
         reports = task.reports.select_related("author", "author_unit", "reviewer").prefetch_related("attachments")
         return {
             "figure": figure,
+            "figure_failed": figure_failed,
             "reports": reports,
             "status_badge": status_badge(task, today),
             "report_form": forms.ReportForm(user=request.user),
@@ -489,7 +498,9 @@ class AssessmentSchemeDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, scheme):
         visible = access.sees_results(request.user, scheme)
-        rows = scoring.table(scheme) if visible else []
+        rows, failed = live(lambda: scoring.table(scheme), []) if visible else ([], False)
+        if failed:
+            messages.error(request, _("The scores could not be computed just now; try again later."))
         can_change = not scheme.is_published and access.is_office_staff(request.user) \
             and AssessmentScheme.objects.restrict(request.user, "change").filter(pk=scheme.pk).exists()
         return {
@@ -560,7 +571,10 @@ class AssessmentSubjectView(ObjectViewMixin, View):
     def context(self, request, scheme, subject, form=None):
         if not access.sees_results(request.user, scheme):
             raise Http404
-        rows = {row.key: row for row in scoring.table(scheme)}
+        table, failed = live(lambda: scoring.table(scheme), [])
+        if failed:
+            messages.error(request, _("The scores could not be computed just now; try again later."))
+        rows = {row.key: row for row in table}
         key = scoring.subject_key(subject)
         entries = ScoreEntry.objects.restrict(request.user).filter(item__scheme=scheme).select_related(
             "item", "assessor").prefetch_related("attachments")
@@ -664,8 +678,15 @@ class AssessmentPublishView(ActionView):
     model = AssessmentScheme
 
     def run(self, request, scheme):
-        services.scheme_publish(actor=request.user, scheme=scheme)
-        messages.success(request, _("Published: the results are frozen."))
+        try:
+            services.scheme_publish(actor=request.user, scheme=scheme)
+        except (ValidationError, PermissionDenied):
+            raise
+        except Exception:  # the statistics engine failed: the transaction is rolled back, nothing is frozen
+            logger.exception("publishing assessment %s failed", scheme.pk)
+            messages.error(request, _("The scores could not be computed; nothing was published."))
+        else:
+            messages.success(request, _("Published: the results are frozen."))
 
 
 class AssessmentExportView(ObjectViewMixin, View):

@@ -95,3 +95,28 @@ def test_steps_count_part_steps():
     assert metrics.steps(Decimal("0.05"), Decimal("0.01")) == 5
     assert metrics.steps(Decimal("0"), Decimal("0.01")) == 0
     assert metrics.steps(Decimal("3"), None) == 3
+
+
+def test_a_failing_engine_does_not_take_the_pages_down(monkeypatch, make_task, people, client, orgs):
+    from jindu.supervision import services
+    from jindu.supervision.choices import ScoringMethod, SubjectKind
+
+    def broken(*args):
+        raise RuntimeError("a provider is broken")
+
+    monkeypatch.setattr(metrics, "compute", broken)
+    task = make_task("lhasa", "540100", metric=Metric.TEST_RATE, target_value=1)
+    scheme = services.scheme_create(actor=people["office"], data={
+        "year": 2024, "title": "考核", "issuer": orgs["office"], "subject_kind": SubjectKind.REGION,
+        "period_start": datetime.date(2024, 1, 1), "period_end": datetime.date(2024, 6, 30)})
+    services.item_create(actor=people["office"], data={
+        "scheme": scheme, "position": 1, "title": "检测率", "max_points": 20, "method": ScoringMethod.STATISTIC,
+        "metric": Metric.TEST_RATE, "target_value": 1, "step": "0.01", "deduction": 1})
+    client.force_login(people["office"])
+    with freeze_time("2024-07-05"):
+        page = client.get(reverse("supervision:task", args=[task.pk]))
+        assert page.status_code == 200 and page.context["figure_failed"]
+        assert client.get(reverse("supervision:assessmentscheme", args=[scheme.pk])).status_code == 200
+        client.post(reverse("supervision:assessment_publish", args=[scheme.pk]))
+    scheme.refresh_from_db()
+    assert not scheme.is_published and not scheme.results.exists()
