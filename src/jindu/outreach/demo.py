@@ -210,7 +210,8 @@ def _events(rng, campaigns):
            office("540300"),
            description="驻村工作队与镇禁毒办联合入户宣讲禁毒法律法规和禁种铲毒政策。",
            outcomes="经宣传感化，一名吸毒成瘾人员主动前往公安机关登记，并上交自行种植的罂粟壳54粒；"
-                    "已纳入社区戒毒管理。")
+                    "已纳入社区戒毒管理，其种植地块已依法铲除。",
+           related_record="CD2024-540302-01")  # the cases app's eradication record of that poppy plot
     first = campaigns[FIRST_LESSON]
     for index, code in enumerate(PREFECTURES):
         reg = region(code)
