@@ -811,36 +811,23 @@ def _licence_flags(records, licences_by_key, buyer_licences):
     return desired
 
 
-def reconcile_pairs(pairs, buyer_ids=(), today=None):
+def reconcile_pairs(pairs, buyer_ids=(), month_rules=True):
     """Recompute the flags and balances of ``pairs`` (unit id, substance id) and of real-name ``buyer_ids``.
 
     Month rules (reconciliation, negative stock) and licence rules are recomputed for the pairs; the buyer rules
     for the buyers of the pairs' sales and for ``buyer_ids`` (a changed line's former buyer). Returns the
-    :class:`FlagStore` counts. Runs in one transaction and locks the pairs' balance rows."""
+    :class:`FlagStore` counts. Runs in one transaction and locks the pairs' balance rows. ``month_rules=False``
+    skips the month rules and balances (``jindu reconcile`` computes those set-based, see ``bulk``)."""
     pairs = sorted({(int(u), int(s)) for u, s in pairs if u and s})
     store = FlagStore()
     buyers = {normalise_id_number(b) for b in buyer_ids if b}
     with db.atomic():
-        balances = lock_pairs(pairs)
+        balances = lock_pairs(pairs) if month_rules else {}
         substances = Substance.objects.in_bulk({s for _, s in pairs})
         for chunk in _chunks(pairs):
             chunk_set = set(chunk)
-            stocktake_dates = {}
-            totals = monthly_totals(chunk, stocktake_dates)
-            month_desired = {}
-            changed_balances = []
-            for pair in chunk:
-                substance = substances[pair[1]]
-                results = reconcile(totals.get(pair, []), rate=substance.tolerance_rate,
-                                    minimum=substance.reconciliation_minimum)
-                month_desired.update(_month_flags(pair, results, substance))
-                if pair in balances:
-                    changed_balances.append(_set_balance(balances[pair], results, stocktake_dates.get(pair)))
-            StockBalance.objects.bulk_update(changed_balances, BALANCE_FIELDS, batch_size=1000)
-            existing = [f for f in ReconciliationFlag.objects.filter(_pair_filter(chunk), rule__in=MONTH_RULES)
-                        if (f.unit_id, f.substance_id) in chunk_set]
-            store.apply(existing, month_desired)
-
+            if month_rules:
+                _reconcile_months(chunk, chunk_set, substances, balances, store)
             records = [r for r in Transaction.objects.filter(
                 _pair_filter(chunk), direction__in=[*LICENCE_FOR_DIRECTION]).select_related(
                 "substance", "counterparty_unit") if (r.unit_id, r.substance_id) in chunk_set]
@@ -871,6 +858,24 @@ def reconcile_pairs(pairs, buyer_ids=(), today=None):
 
 BALANCE_FIELDS = ("first_month", "last_month", "closing_expected", "last_stocktake", "last_stocktake_on",
                   "computed_at", "last_updated")
+
+
+def _reconcile_months(chunk, chunk_set, substances, balances, store):
+    stocktake_dates = {}
+    totals = monthly_totals(chunk, stocktake_dates)
+    month_desired = {}
+    changed_balances = []
+    for pair in chunk:
+        substance = substances[pair[1]]
+        results = reconcile(totals.get(pair, []), rate=substance.tolerance_rate,
+                            minimum=substance.reconciliation_minimum)
+        month_desired.update(_month_flags(pair, results, substance))
+        if pair in balances:
+            changed_balances.append(_set_balance(balances[pair], results, stocktake_dates.get(pair)))
+    StockBalance.objects.bulk_update(changed_balances, BALANCE_FIELDS, batch_size=1000)
+    existing = [f for f in ReconciliationFlag.objects.filter(_pair_filter(chunk), rule__in=MONTH_RULES)
+                if (f.unit_id, f.substance_id) in chunk_set]
+    store.apply(existing, month_desired)
 
 
 def _set_balance(balance, results, last_stocktake_on):
@@ -958,14 +963,18 @@ class PendingReconciliation:
             reconcile_pairs(self.pairs, buyer_ids=self.buyers)
 
 
-def reconcile_all(region=None):
-    """Recompute every pair (of ``region``): ``jindu reconcile``. Returns the FlagStore counts."""
-    queryset = Transaction.objects.all()
-    if region is not None:
-        from jindu.common.scope import region_q
+def reconcile_all(region=None, months_only=False):
+    """Recompute everything (of ``region``): the month rules and balances set-based (``bulk``), then, unless
+    ``months_only``, the licence and buyer rules pair by pair. ``jindu reconcile`` runs this after bulk loads
+    and whenever stored flags might be stale. Returns a dict of counts."""
+    from .bulk import reconcile_region_months
 
-        queryset = queryset.filter(region_q("unit__region", region))
-    pairs = set(queryset.values_list("unit_id", "substance_id").distinct())
-    pairs |= set(ReconciliationFlag.objects.filter(active=True).values_list("unit_id", "substance_id").distinct())
-    return reconcile_pairs(pairs)
-
+    counts = reconcile_region_months(region)
+    if not months_only:
+        queryset = Transaction.objects.all()
+        if region is not None:
+            queryset = queryset.filter(unit__region__path__startswith=region.path)
+        pairs = set(queryset.values_list("unit_id", "substance_id").distinct())
+        store = reconcile_pairs(pairs, month_rules=False)
+        counts.update(rules_raised=store.raised, rules_cleared=store.cleared)
+    return counts
