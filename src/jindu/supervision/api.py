@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -20,7 +21,7 @@ from jindu.core.models import Organisation, Region
 from . import access, notifications, scoring, selectors, services
 from .choices import ReviewDecision
 from .filtersets import AssessmentSchemeFilterSet, TaskFilterSet, VisitFilterSet, WorkPlanFilterSet
-from .models import AssessmentScheme, Notification, Task, Visit, WorkPlan
+from .models import AssessmentScheme, Notification, ProgressReport, Task, Visit, WorkPlan
 
 router = Router(tags=["supervision"])
 
@@ -289,6 +290,25 @@ def task_report(request, pk: int, payload: ReportIn):
     """A progress report (``final``: submit for acceptance). Evidence files are uploaded on the task page."""
     task = scoped_or_404(Task, request, pk, "change")
     return 201, _call(services.task_report, actor=request.user, task=task, text=payload.text, final=payload.final)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+
+
+EVIDENCE_FILES = File(...)
+
+
+@router.post("/tasks/{pk}/reports/{report_id}/files", response={201: list[AttachmentOut]})
+def report_files(request, pk: int, report_id: int, files: list[UploadedFile] = EVIDENCE_FILES):
+    """Evidence files (multipart, field ``files``) for a report not yet decided on; checked by content."""
+    task = scoped_or_404(Task, request, pk, "change")
+    report = get_object_or_404(ProgressReport.objects.restrict(request.user, "view"), pk=report_id, task=task)
+    return 201, _call(services.report_attach, actor=request.user, report=report, uploads=files)
 
 
 @router.post("/tasks/{pk}/review", response=TaskOut)

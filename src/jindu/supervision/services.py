@@ -349,6 +349,19 @@ def task_report(*, actor, task, text, final=False, uploads=(), author_name="", a
 
 @acting
 @transaction.atomic
+def report_attach(*, actor, report, uploads):
+    """More evidence for a report not yet decided on, by its author or the responsible unit (API clients
+    send the report first and its files after it)."""
+    task = _lock(Task, report.task, actor)
+    if report.decision or not (task.is_open or task.status == TaskStatus.REPORTED):
+        raise ValidationError(_("The report has been decided on: add a new report instead."))
+    if not is_system(actor) and report.author_id != actor.pk and not access.is_member_of(actor, task.assignee):
+        raise PermissionDenied(_("Only the author or the responsible unit adds evidence to a report."))
+    return _attach(actor, check_evidence(uploads), report=report)
+
+
+@acting
+@transaction.atomic
 def task_review(*, actor, task, decision, comment="", at=None):
     """The assigning office accepts the final report (the task is done) or returns it with a comment."""
     task = _lock(Task, task, actor)

@@ -148,6 +148,23 @@ def test_api_report_and_review(client, people, make_task):
     assert [r["decision"] for r in detail["reports"]] == ["returned"]
 
 
+def test_api_uploads_evidence_for_a_report(client, people, make_task):
+    task = make_task("education")
+    client.force_login(people["education"])
+    report = client.post(f"/api/v1/supervision/tasks/{task.pk}/reports", data={"text": "完成", "final": True},
+                         content_type="application/json").json()
+    url = f"/api/v1/supervision/tasks/{task.pk}/reports/{report['id']}/files"
+    response = client.post(url, {"files": [pdf_file("名单.pdf"), pdf_file("照片.pdf")]})
+    assert response.status_code == 201, response.content
+    assert sorted(item["name"] for item in response.json()) == ["名单.pdf", "照片.pdf"]
+    assert client.post(url, {"files": [exe_as("x.pdf")]}).status_code == 422
+    client.force_login(people["office"])
+    client.post(f"/api/v1/supervision/tasks/{task.pk}/review", data={"decision": "accepted"},
+                content_type="application/json")
+    client.force_login(people["education"])
+    assert client.post(url, {"files": [pdf_file("晚了.pdf")]}).status_code == 422
+
+
 def test_task_list_query_count_does_not_grow_with_rows(client, people, make_task):
     client.force_login(people["office"])
     make_task("education")
