@@ -15,7 +15,7 @@ from jindu.common.identifiers import validate_credit_code
 from jindu.common.importing import SYSTEM, UNCHANGED, Column, Dataset, RowError, parsers, register
 from jindu.common.masking import mask_id_number
 
-from .choices import CylinderStatus, Direction, InspectionKind, QuantityUnit, UnitKind
+from .choices import CylinderStatus, Direction, InspectionKind, QuantityUnit, SubstanceKind, UnitKind
 from .filtersets import CylinderFilterSet, InspectionFilterSet, TransactionFilterSet, UnitFilterSet
 from .models import Cylinder, Inspection, Substance, Transaction, Unit
 from .services import (
@@ -67,7 +67,8 @@ def substance_lookup():
     """{CAS, Chinese name, English name (lower case): Substance} for the ``chemical`` column."""
     ensure_catalogue()
     lookup = {}
-    for substance in Substance.objects.select_related("chemical").order_by("-kind"):
+    substances = sorted(Substance.objects.all(), key=lambda s: (s.kind != SubstanceKind.PRECURSOR, s.pk))
+    for substance in substances:  # the catalogue wins when a watched substance shares a CAS number or a name
         for key in (substance.name_en.strip().lower(), substance.name_zh.strip().lower(), substance.cas.strip()):
             if key:
                 lookup.setdefault(key, substance)

@@ -264,7 +264,7 @@ class Licence(UnitScopedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="licences")
     substance = models.ForeignKey(Substance, verbose_name=_("substance"), on_delete=models.PROTECT,
                                   related_name="licences")
-    number = models.CharField(_("number"), max_length=64)
+    number = models.CharField(_("licence number"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=LicenceKind.choices)
     form = models.CharField(_("form"), max_length=16, choices=LicenceForm.choices, default=LicenceForm.LICENCE)
     quantity_allowed = models.DecimalField(

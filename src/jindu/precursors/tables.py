@@ -82,7 +82,7 @@ class TransactionTable(BaseTable):
 
 
 class LicenceTable(BaseTable):
-    number = tables.Column(verbose_name=_("number"), linkify=True)
+    number = tables.Column(verbose_name=_("licence number"), linkify=True)
     unit = tables.Column(verbose_name=_("unit"), linkify=True)
     state = tables.Column(verbose_name=_("validity"), empty_values=(), orderable=False)
 
