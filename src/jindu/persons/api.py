@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from jindu.common import audit
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import JinduSessionAuth, TokenAuth, scoped_or_404, validation_error_response
 from jindu.common.masking import mask_name
 
 from . import services
@@ -19,6 +19,10 @@ from .filtersets import AlertFilterSet, DrugTestFilterSet, EpisodeFilterSet, Han
 from .models import Alert, DrugTest, Episode, Handover, Person, RiskAssessment
 
 router = Router(tags=["persons"])
+# Writes try the bearer token first: django-ninja's session auth checks CSRF before it looks for the session
+# cookie, so with the session first a machine client's POST (a checkpoint terminal) would fail the CSRF check.
+# A browser without a bearer token still goes through the session auth and its CSRF check.
+WRITE_AUTH = [TokenAuth(), JinduSessionAuth()]
 
 
 class PersonOut(Schema):
@@ -140,7 +144,7 @@ def person_detail(request, pk: int):
     return _viewed(request, scoped_or_404(Person, request, pk))
 
 
-@router.post("/persons", response={201: PersonOut})
+@router.post("/persons", response={201: PersonOut}, auth=WRITE_AUTH)
 def person_create(request, payload: PersonIn):
     if not request.user.has_perm("persons.add_person"):
         raise PermissionDenied
@@ -192,7 +196,7 @@ def drugtest_detail(request, pk: int):
     return _viewed(request, scoped_or_404(DrugTest, request, pk))
 
 
-@router.post("/drug-tests", response={201: DrugTestOut})
+@router.post("/drug-tests", response={201: DrugTestOut}, auth=WRITE_AUTH)
 def drugtest_create(request, payload: DrugTestIn):
     from django.apps import apps
 
@@ -235,7 +239,7 @@ def alert_detail(request, pk: int):
     return _viewed(request, scoped_or_404(Alert, request, pk))
 
 
-@router.post("/driving-checks", response={201: CheckOut})
+@router.post("/driving-checks", response={201: CheckOut}, auth=WRITE_AUTH)
 def driving_check(request, payload: CheckIn):
     """The checkpoint look-up by identity number: registered or not, under a measure or not, last test date.
     The reason is required and recorded; every call is audited."""

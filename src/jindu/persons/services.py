@@ -11,7 +11,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -465,82 +465,124 @@ def _open_on(day, prefix=""):
 
 
 def wanted_alerts(today):
-    """Every alert that should be open today, as {key: Alert (unsaved)}. Set-based: a handful of
-    aggregate queries over all persons, then arithmetic on the rows (no query per person)."""
+    """Every alert that should be open today: {key: (person_id, kind, due_on, worker_id, message, args)}.
+
+    Set-based: one query over the running measures (tests aggregated by a join, the last contact and the last
+    assessment by subqueries), one over the late handovers, then date arithmetic on plain tuples (no query
+    and no model instance per person)."""
     wanted = {}
     rules = schedule_rules()
+    community = set(COMMUNITY_MEASURES)
     active = ~Q(person__status__in=[PersonStatus.DELISTED, PersonStatus.DECEASED])
-    scheduled = Episode.objects.filter(_open_on(today), active, measure__in=list(rules)).annotate(
-        last_test=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__gte=F("start_on"),
-                                                           person__tests__tested_on__lte=today)),
-    ).values_list("pk", "person_id", "measure", "start_on", "end_on", "community_worker_id", "last_test")
-    for pk, person_id, measure, start_on, end_on, worker_id, last_test in scheduled:
-        episode = Episode(pk=pk, measure=measure, start_on=start_on, end_on=end_on)
-        due = next_test_due(episode, last_test, rules)
-        if due is not None and due < today:
-            wanted[f"test_overdue:{pk}:{due}"] = Alert(
-                person_id=person_id, kind=AlertKind.TEST_OVERDUE, due_on=due, community_worker_id=worker_id,
-                message=_("Drug test due on {due}, none since {last}.").format(due=due, last=last_test or start_on))
-
-    community = Episode.objects.filter(_open_on(today), active, measure__in=COMMUNITY_MEASURES).annotate(
-        last_test=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__lte=today)),
-        last_contact=Max("person__contacts__contacted_on", filter=Q(person__contacts__contacted_on__lte=today)),
-    ).values_list("person_id", "start_on", "community_worker_id", "last_test", "last_contact")
-    for person_id, start_on, worker_id, last_test, last_contact in community:
-        last = max(d for d in (start_on, last_test, last_contact) if d)
-        if (today - last).days > NO_CONTACT_DAYS:
-            wanted[f"no_contact:{person_id}:{last}"] = Alert(
-                person_id=person_id, kind=AlertKind.NO_CONTACT, due_on=last + datetime.timedelta(days=NO_CONTACT_DAYS),
-                community_worker_id=worker_id,
-                message=_("No contact and no test since {last} ({days} days).").format(
-                    last=last, days=(today - last).days))
-
+    contacts = Contact.objects.filter(person_id=OuterRef("person_id"), contacted_on__lte=today).order_by(
+        "-contacted_on")
     latest = RiskAssessment.objects.filter(person_id=OuterRef("person_id")).order_by("-assessed_on", "-pk")
-    managed = Episode.objects.filter(_open_on(today), active, measure__in=COMMUNITY_MEASURES).annotate(
-        assessment=Subquery(latest.values("pk")[:1]), next_due=Subquery(latest.values("next_due")[:1]),
-    ).values_list("person_id", "start_on", "community_worker_id", "assessment", "next_due")
-    for person_id, start_on, worker_id, assessment, next_due in managed:
-        due = next_due or start_on + datetime.timedelta(days=30)  # everyone in community management is assessed
-        if due < today:
-            wanted[f"reassessment_overdue:{person_id}:{assessment or 'none'}"] = Alert(
-                person_id=person_id, kind=AlertKind.REASSESSMENT_OVERDUE, due_on=due, community_worker_id=worker_id,
-                message=_("Risk assessment due on {due}.").format(due=due))
-
-    for pk, person_id, deadline, worker_id in Handover.objects.filter(
+    running = Episode.objects.filter(_open_on(today), active, measure__in=set(rules) | community).annotate(
+        last_in=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__gte=F("start_on"),
+                                                         person__tests__tested_on__lte=today)),
+        last_any=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__lte=today)),
+        last_contact=Subquery(contacts.values("contacted_on")[:1]),
+        assessment=Subquery(latest.values("pk")[:1]),
+        next_due=Subquery(latest.values("next_due")[:1]),
+    ).values_list("pk", "person_id", "measure", "start_on", "community_worker_id", "last_in", "last_any",
+                  "last_contact", "assessment", "next_due")
+    day = datetime.timedelta(days=1)
+    for pk, person_id, measure, start_on, worker, last_in, last_any, last_contact, assessment, next_due in \
+            running.iterator(chunk_size=20000):
+        measure_rules = rules.get(measure)
+        if measure_rules:
+            reference = last_in or start_on
+            due = reference + day * interval_for(measure_rules, start_on, reference)
+            if due < today:
+                wanted[f"test_overdue:{pk}:{due}"] = (person_id, AlertKind.TEST_OVERDUE, due, worker, "test", reference)
+        if measure in community:
+            last = max(d for d in (start_on, last_any, last_contact) if d)
+            if (today - last).days > NO_CONTACT_DAYS:
+                wanted[f"no_contact:{person_id}:{last}"] = (person_id, AlertKind.NO_CONTACT,
+                                                            last + day * NO_CONTACT_DAYS, worker, "contact", last)
+            due = next_due or start_on + day * 30  # everyone in community management is assessed
+            if due < today:
+                wanted[f"reassessment_overdue:{person_id}:{assessment or 'none'}"] = (
+                    person_id, AlertKind.REASSESSMENT_OVERDUE, due, worker, "assessment", None)
+    for pk, person_id, deadline, worker in Handover.objects.filter(
             completed_on__isnull=True, deadline__lt=today).values_list("pk", "person_id", "deadline",
                                                                       "community_worker_id"):
-        wanted[f"handover_overdue:{pk}"] = Alert(
-            person_id=person_id, kind=AlertKind.HANDOVER_OVERDUE, due_on=deadline, community_worker_id=worker_id,
-            message=_("Handover after compulsory isolation not complete by {deadline}.").format(deadline=deadline))
+        wanted[f"handover_overdue:{pk}"] = (person_id, AlertKind.HANDOVER_OVERDUE, deadline, worker, "handover", None)
     return wanted
+
+
+def alert_message(topic, due, reference, today):
+    if topic == "test":
+        return _("Drug test due on {due}, none since {last}.").format(due=due, last=reference)
+    if topic == "contact":
+        return _("No contact and no test since {last} ({days} days).").format(last=reference,
+                                                                                days=(today - reference).days)
+    if topic == "assessment":
+        return _("Risk assessment due on {due}.").format(due=due)
+    if topic == "handover":
+        return _("Handover after compulsory isolation not complete by {deadline}.").format(deadline=due)
+    return _("Positive drug test on {date}.").format(date=due)
 
 
 def _positive_alerts(today, tests):
     since = today - datetime.timedelta(days=POSITIVE_ALERT_DAYS)
-    wanted = {}
     workers = dict(Episode.objects.filter(_open_on(today), community_worker__isnull=False).values_list(
         "person_id", "community_worker_id"))
-    for pk, person_id, tested_on in tests.filter(result=TestResult.POSITIVE, tested_on__gte=since).values_list(
-            "pk", "person_id", "tested_on"):
-        wanted[f"positive_test:{pk}"] = Alert(
-            person_id=person_id, kind=AlertKind.POSITIVE_TEST, due_on=tested_on, community_worker_id=workers.get(
-                person_id), message=_("Positive drug test on {date}.").format(date=tested_on))
-    return wanted
+    return {f"positive_test:{pk}": (person_id, AlertKind.POSITIVE_TEST, tested_on, workers.get(person_id), "positive",
+                                    None)
+            for pk, person_id, tested_on in tests.filter(result=TestResult.POSITIVE, tested_on__gte=since).values_list(
+                "pk", "person_id", "tested_on")}
 
 
-def _store(today, wanted):
-    existing = set(Alert.objects.filter(key__in=list(wanted)).values_list("key", flat=True)) if wanted else set()
-    new = []
-    for key, alert in wanted.items():
-        if key in existing:
-            continue
-        alert.key, alert.raised_on = key, today
-        new.append(alert)
-    with audit.batch():
-        Alert.objects.bulk_create(new, batch_size=1000)
-        for alert in Alert.objects.filter(key__in=[a.key for a in new]):
-            audit.log_change(alert, "created")
-    return len(new)
+def _store(today, wanted, audit_each=True, known=frozenset()):
+    """Insert the alerts of ``wanted`` whose key is new; ``known``: keys already open (skipped at once). The
+    unique key makes any other repeat a no-op (an alert a user resolved while the condition persists).
+
+    ``audit_each``: a change record per new alert (an alert raised by a user's action, e.g. a positive test
+    entered); the daily run writes one summary record instead (see :func:`alerts_compute`)."""
+    fresh = [(key, values) for key, values in wanted.items() if key not in known]
+    if not fresh:
+        return 0
+    if not audit_each and connection.vendor == "postgresql":
+        return _copy_alerts(today, fresh)
+    new = [Alert(key=key, raised_on=today, person_id=person_id, kind=kind, due_on=due, community_worker_id=worker,
+                 message=alert_message(topic, due, reference, today))
+           for key, (person_id, kind, due, worker, topic, reference) in fresh]
+    before = Alert.objects.count()
+    Alert.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
+    created = Alert.objects.count() - before
+    if audit_each and created:
+        with audit.batch():
+            for alert in Alert.objects.filter(key__in=[a.key for a in new], raised_on=today):
+                audit.log_change(alert, "created")
+    return created
+
+
+def _copy_alerts(today, fresh):
+    """PostgreSQL: COPY the new alerts into a temporary table and insert them in one statement, skipping keys
+    that exist (ten times faster than INSERT batches for the first run over a whole region)."""
+    now = timezone.now()
+    messages_of = {}
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE persons_alert_new (LIKE persons_alert INCLUDING DEFAULTS) "
+                       "ON COMMIT DROP")
+        cursor.execute("ALTER TABLE persons_alert_new DROP COLUMN id")
+        columns = ("created", "last_updated", "key", "person_id", "kind", "raised_on", "due_on", "message",
+                   "community_worker_id", "state", "resolution")
+        with cursor.copy("COPY persons_alert_new ({}) FROM STDIN".format(", ".join(columns))) as copy:
+            for key, (person_id, kind, due, worker, topic, reference) in fresh:
+                if topic in ("test", "contact"):
+                    message = alert_message(topic, due, reference, today)
+                else:  # the same text for every row of a due date: format it once
+                    message = messages_of.get((topic, due))
+                    if message is None:
+                        message = messages_of[(topic, due)] = alert_message(topic, due, reference, today)
+                copy.write_row((now, now, key, person_id, kind, today, due, message, worker, AlertState.OPEN, ""))
+        cursor.execute("INSERT INTO persons_alert ({0}) SELECT {0} FROM persons_alert_new "
+                       "ON CONFLICT (key) DO NOTHING".format(", ".join(columns)))
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE persons_alert_new")
+    return created
 
 
 @transaction.atomic
@@ -551,24 +593,31 @@ def raise_positive_alerts(today, tests=None):
 @transaction.atomic
 def alerts_compute(today=None):
     """The daily alert run (``jindu alerts``). Idempotent: an occurrence has one key and is raised once;
-    open alerts whose condition has cleared are resolved by the system. Returns counts."""
+    open alerts whose condition has cleared are resolved by the system. Returns counts.
+
+    Set-based for the whole region: two queries, one bulk insert, chunked bulk updates. The run is audited
+    by one summary record (``persons.alert.computed`` with the counts); each alert carries its raised date,
+    and a system resolution its time and "condition cleared". Acknowledging and resolving by users are
+    audited one by one (the alert's history).
+    """
     today = today or timezone.localdate()
     wanted = wanted_alerts(today)
     wanted.update(_positive_alerts(today, DrugTest.objects.all()))
-    created = _store(today, wanted)
-    cleared = Alert.objects.exclude(state=AlertState.RESOLVED).exclude(kind=AlertKind.POSITIVE_TEST).exclude(
-        key__in=list(wanted))
+    open_keys, stale = set(), []
+    for pk, key, kind in Alert.objects.exclude(state=AlertState.RESOLVED).values_list("pk", "key", "kind").iterator(
+            chunk_size=20000):
+        open_keys.add(key)
+        if key not in wanted and kind != AlertKind.POSITIVE_TEST:
+            stale.append(pk)
+    created = _store(today, wanted, audit_each=False, known=open_keys)
     now = timezone.now()
-    resolved = 0
-    with audit.batch():
-        for alert in cleared.select_for_update():
-            before = audit.snapshot(alert)
-            alert.state, alert.resolved_at, alert.resolution = AlertState.RESOLVED, now, str(_("condition cleared"))
-            alert.save(update_fields=["state", "resolved_at", "resolution", "last_updated"])
-            audit.log_change(alert, "updated", before=before, after=audit.snapshot(alert))
-            resolved += 1
-    return {"created": created, "resolved": resolved,
-            "open": Alert.objects.exclude(state=AlertState.RESOLVED).count()}
+    for start in range(0, len(stale), 5000):
+        Alert.objects.filter(pk__in=stale[start:start + 5000]).update(
+            state=AlertState.RESOLVED, resolved_at=now, resolution=str(_("condition cleared")), last_updated=now)
+    counts = {"created": created, "resolved": len(stale), "open": len(open_keys) - len(stale) + created}
+    audit.log("persons.alert.computed", object_type="persons.alert", object_repr=str(today),
+              extra={"date": today.isoformat(), **counts})
+    return counts
 
 
 @transaction.atomic

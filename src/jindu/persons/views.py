@@ -89,10 +89,25 @@ class PersonDetailView(ObjectDetailView):
             "can_reveal": user.has_perm("persons.add_identitydisclosure"),
             "can_assess": user.has_perm("persons.add_riskassessment"),
             "can_add": {name: user.has_perm(f"persons.add_{name}") for name in ("episode", "drugtest", "contact")},
+            "enforcement": enforcement_records(user, instance),
             "reveal_form": forms.RevealForm(user=user),
             "revealed": getattr(self, "revealed", None),
             "masked_phone": mask_phone(instance.phone),
         }
+
+
+def enforcement_records(user, person):
+    """The person's suspect records and checkpoint interceptions from the cases app (its selectors, the user's
+    scope), by identity number. Never for a community worker: case details are not theirs to see."""
+    from django.apps import apps
+
+    if worker_only(user) or not person.id_number or not apps.is_installed("jindu.cases"):
+        return None
+    from jindu.cases import selectors as cases
+
+    return {"suspects": list(cases.suspects_with_id_number(user, person.id_number).select_related("case")[:20]),
+            "interceptions": list(cases.interceptions_with_id_number(user, person.id_number)
+                                  .select_related("checkpoint")[:20])}
 
 
 class PersonRevealView(PersonDetailView):

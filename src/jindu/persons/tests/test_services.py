@@ -263,6 +263,8 @@ def test_alerts_are_raised_once_and_resolved_when_the_condition_clears(county_of
         (late.pk, "test_overdue"), (late.pk, "no_contact"), (late.pk, "reassessment_overdue"),
         (positive.pk, "positive_test"), (released.pk, "handover_overdue")}, kinds
     assert counts["created"] == 5
+    summary = AuditLog.objects.filter(action="persons.alert.computed").order_by("-seq").first()
+    assert summary.extra["created"] == 5 and summary.extra["date"] == "2024-06-15"
     assert Alert.objects.get(person=late, kind="test_overdue").community_worker == worker
     assert services.alerts_compute()["created"] == 0          # idempotent
     assert Alert.objects.count() == 5

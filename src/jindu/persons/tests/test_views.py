@@ -231,3 +231,30 @@ def test_list_page_query_count_does_not_grow_with_rows(client, county_officer, d
     for name in ("episode_list", "drugtest_list", "alert_list"):
         with django_assert_max_num_queries(10):
             assert client.get(reverse(f"persons:{name}")).status_code == 200
+
+
+def test_person_page_shows_cases_and_interceptions_but_not_to_a_community_worker(client, county_officer):
+    from django.apps import apps
+
+    if not apps.is_installed("jindu.cases"):
+        pytest.skip("cases app not installed")
+    from jindu.cases.models import Case, Identity, Interception, Suspect
+    from jindu.core.models import Organisation
+
+    person = _person("540102")
+    case = Case.objects.create(case_no="AJ2024-0001", region=region("540102"), filed_on=D(2024, 4, 8),
+                               case_type="criminal", offence="possession")
+    identity = Identity.objects.create(id_number=person.id_number, nationality="CN", name=person.name)
+    Suspect.objects.create(case=case, identity=identity, name=person.name, id_number=person.id_number,
+                           nationality="CN", sex="M")
+    checkpoint = Organisation.objects.create(name="测试检查站", kind="checkpoint", region=region("540102"))
+    Interception.objects.create(ref="JC-1", checkpoint=checkpoint, region=region("540102"),
+                                intercepted_on=D(2024, 3, 12), id_number=person.id_number, finding="drug_user")
+    client.force_login(county_officer)
+    html = client.get(reverse("persons:person", args=[person.pk])).content.decode()
+    assert "AJ2024-0001" in html and "测试检查站" in html
+    worker = create_user("worker", ["community_worker"], "540102")
+    f.episode(person, "community_detox", D(2024, 1, 1), community_worker=worker)
+    client.force_login(worker)
+    html = client.get(reverse("persons:person", args=[person.pk])).content.decode()
+    assert "AJ2024-0001" not in html and "测试检查站" not in html
