@@ -284,7 +284,11 @@ def task_update(*, actor, instance, data):
         raise ValidationError(_("An accepted task cannot be changed."))
     _office_issuer(data.get("issuer"))
     data = {name: value for name, value in data.items() if name in EDITABLE_TASK_FIELDS}
-    return _update(actor=actor, instance=instance, data=data)
+    previous = instance.assignee_id
+    task = _update(actor=actor, instance=instance, data=data)
+    if task.assignee_id != previous:
+        notifications.task_assigned(task)
+    return task
 
 
 def _set_status(task, **fields):

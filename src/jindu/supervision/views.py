@@ -170,10 +170,20 @@ def download(stored, name, kind):
     return FileResponse(handle, as_attachment=True, filename=name, content_type=files.CONTENT_TYPES[kind])
 
 
+class OfficeListView(ObjectListView):
+    """A list whose "add" button only office staff see (member units do not create plans, tasks, visits)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not access.is_office_staff(request.user):
+            response.context_data["add_url"] = None
+        return response
+
+
 # --- Work plans and their items -----------------------------------------------------------------------------------
 
 
-class WorkPlanListView(ObjectListView):
+class WorkPlanListView(OfficeListView):
     model = WorkPlan
     queryset = WorkPlan.objects.select_related("issuer").annotate(item_count=Count("items"))
     table_class = WorkPlanTable
@@ -267,7 +277,7 @@ class PlanItemGenerateView(ActionView):
 # --- Tasks --------------------------------------------------------------------------------------------------------
 
 
-class TaskListView(ObjectListView):
+class TaskListView(OfficeListView):
     model = Task
     queryset = Task.objects.select_related("assignee", "region", "issuer")
     table_class = TaskTable
@@ -349,7 +359,7 @@ class TaskReviewView(ActionView):
 # --- Supervision visits -------------------------------------------------------------------------------------------
 
 
-class VisitListView(ObjectListView):
+class VisitListView(OfficeListView):
     model = Visit
     queryset = Visit.objects.select_related("region", "issuer")
     table_class = VisitTable
@@ -485,7 +495,7 @@ class VisitReportView(ObjectViewMixin, View):
 # --- Assessment ---------------------------------------------------------------------------------------------------
 
 
-class AssessmentSchemeListView(ObjectListView):
+class AssessmentSchemeListView(OfficeListView):
     model = AssessmentScheme
     queryset = AssessmentScheme.objects.select_related("issuer")
     table_class = AssessmentSchemeTable

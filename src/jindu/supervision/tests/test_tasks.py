@@ -192,6 +192,16 @@ def test_member_unit_staff_see_only_their_units_tasks(orgs, people, make_task, c
                                                    "period_end": datetime.date(2024, 1, 2)})
 
 
+def test_member_units_get_no_add_button_and_a_new_assignee_is_told(orgs, people, make_task, client):
+    client.force_login(people["education"])
+    assert client.get(reverse("supervision:task_list")).context["add_url"] is None
+    client.force_login(people["office"])
+    assert client.get(reverse("supervision:task_list")).context["add_url"]
+    task = make_task("health")
+    services.task_update(actor=people["office"], instance=task, data={"assignee": orgs["education"]})
+    assert task.notifications.filter(recipient=people["education"], kind="task_assigned").count() == 1
+
+
 def test_reports_and_their_files_follow_the_task_scope(orgs, people, make_task, client):
     task = make_task("health")
     report = services.task_report(actor=people["office"], task=task, text="x", final=False, uploads=[pdf_file()])
