@@ -129,6 +129,15 @@ def event_update(*, actor, instance, data):
     return record_update(actor=actor, instance=instance, data=data)
 
 
+@transaction.atomic
+def event_delete(*, actor, instance):
+    """Delete an event with its photos (each deletion audited; the files go once the transaction commits)."""
+    _require(actor, instance, "delete")
+    for photo in list(instance.photos.all()):
+        event_photo_delete(actor=actor, photo=photo)
+    record_delete(actor=actor, instance=instance)
+
+
 def event_photo_add(*, actor, event, upload, caption=""):
     """Attach a photo to an event; the content decides whether it is an image (never the file name)."""
     content_type, suffix = uploads.check_photo(upload)

@@ -232,7 +232,15 @@ class EventEditView(PrefillMixin, ObjectEditView):
 
 
 class EventDeleteView(ObjectDeleteView):
+    """Deleting an event deletes its photos too (PROTECT would otherwise refuse it)."""
+
     model = Event
+
+    def post(self, request, pk):
+        instance = self.get_object(request, pk)
+        services.event_delete(actor=request.user, instance=instance)
+        messages.success(request, _("Deleted: {obj}").format(obj=instance))
+        return redirect("outreach:event_list")
 
 
 class EventPhotoAddView(ObjectViewMixin, View):
@@ -442,8 +450,8 @@ class CriterionEditView(PrefillMixin, ObjectEditView):
     parent_field = None
     parent_model = None
 
-    def render(self, request, form, instance):
-        response = super().render(request, form, instance)
+    def render(self, request, form, instance, *args, **kwargs):
+        response = super().render(request, form, instance, *args, **kwargs)
         if instance is not None:
             cancel = instance.get_absolute_url()
         else:

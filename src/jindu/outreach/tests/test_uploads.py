@@ -128,3 +128,14 @@ def test_event_photo_upload_view_and_scope(client, officer, media_root):
     client.force_login(officer)
     client.post(reverse("outreach:eventphoto_delete", args=[photo.pk]))
     assert not EventPhoto.objects.exists()
+
+
+def test_deleting_an_event_deletes_its_photos(client, officer, media_root):
+    event = f.event("540102")
+    photo = services.event_photo_add(actor=officer, event=event, upload=f.png_upload())
+    stored = Path(media_root) / photo.file
+    assert stored.is_file()
+    client.force_login(officer)
+    with_commit = client.post(reverse("outreach:event_delete", args=[event.pk]))
+    assert with_commit.status_code == 302
+    assert not EventPhoto.objects.exists() and not type(event).objects.filter(pk=event.pk).exists()
