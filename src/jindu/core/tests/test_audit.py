@@ -150,3 +150,11 @@ def test_a_batch_buffers_only_its_own_context():
     assert seen["buffered"] is False
     assert AuditLog.objects.filter(action="test.batched").count() == 3
     assert audit.verify()[0]
+
+
+def test_snapshot_of_an_empty_file_field():
+    from django.db.models.fields.files import FieldFile, FileField
+
+    field = FileField(name="photo")
+    assert audit.jsonable(FieldFile(None, field, "")) == ""
+    assert audit.jsonable(FieldFile(None, field, "persons/a.jpg")) == "persons/a.jpg"
