@@ -10,6 +10,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Source:
     WEB = "web"
@@ -18,7 +20,9 @@ class Source:
     CLI = "cli"
     SYSTEM = "system"
 
-    CHOICES = [(WEB, "web"), (API, "api"), (IMPORT, "import"), (CLI, "cli"), (SYSTEM, "system")]
+    CHOICES = [
+        (WEB, _("web page")), (API, _("API")), (IMPORT, _("import")), (CLI, _("command line")), (SYSTEM, _("system")),
+    ]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class PeriodForm(JinduForm):
 
 
 class BulletinForm(PeriodForm):
-    format = forms.ChoiceField(label=_("Format"), choices=[("docx", "Word (DOCX)"), ("pdf", "PDF")])
+    format = forms.ChoiceField(label=_("Format"), choices=[("docx", _("Word (DOCX)")), ("pdf", "PDF")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

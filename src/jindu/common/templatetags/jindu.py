@@ -37,3 +37,11 @@ def action_label(code):
             return code
         return f"{model._meta.verbose_name} · {verb}"
     return verb
+
+
+@register.filter
+def source_label(code):
+    """The audit row's source (web, api, import, cli, system) in the UI language."""
+    from jindu.common.context import Source
+
+    return dict(Source.CHOICES).get(code, code)
