@@ -72,7 +72,7 @@ class CaseFilterSet(BaseFilterSet):
 
 class SuspectFilterSet(BaseFilterSet):
     search_fields = ("name__icontains", "id_number", "passport_no__iexact", "case__case_no__icontains")
-    region = RegionCodeFilter(field_name="case__region", label=_("region code"))
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("arrested_on")
     case_type = django_filters.ChoiceFilter(field_name="case__case_type", choices=CaseType.choices,
                                             label=_("case type"))
@@ -102,7 +102,7 @@ class SuspectFilterSet(BaseFilterSet):
 
 class SeizureFilterSet(BaseFilterSet):
     search_fields = ("evidence_no__icontains", "case__case_no__icontains", "place__icontains")
-    region = RegionCodeFilter(field_name="case__region", label=_("region code"))
+    region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("seized_on")
     drug = django_filters.CharFilter(field_name="drug__code", label=_("drug (code)"))
     unit = django_filters.ChoiceFilter(choices=Unit.choices, label=_("unit"))

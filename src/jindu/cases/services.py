@@ -110,8 +110,12 @@ def case_create(*, actor, data):
 def case_update(*, actor, instance, data):
     """Edit a case's data. The status changes only through :func:`case_change_status`."""
     data = {key: value for key, value in data.items() if key != "status"}
-    old_filed_on = instance.filed_on
+    old_filed_on, old_region_id = instance.filed_on, instance.region_id
     case = object_update(actor=principal(actor), instance=instance, data=data)
+    if case.region_id != old_region_id:
+        # Suspects and seizures take the region of their case (their copy of it follows).
+        Suspect.objects.filter(case=case).update(region=case.region)
+        Seizure.objects.filter(case=case).update(region=case.region)
     if case.filed_on != old_filed_on:
         # The filing row of the history follows the filing date.
         first = case.status_changes.order_by("changed_on", "id").first()
@@ -254,8 +258,8 @@ def suspect_create(*, actor, data):
     data = _check_identity_fields(_normalise_person({"nationality": "CN", "id_number": "", **data}))
     case = data.get("case")
     if case is not None:
-        probe = Suspect(case=case)
-        _require(actor, probe, "add")
+        data["region"] = case.region
+        _require(actor, Suspect(case=case, region=case.region), "add")
     data["identity"] = _identity_for(actor, data)
     return object_create(actor=principal(actor), model=Suspect, data=data)
 
@@ -271,6 +275,7 @@ def suspect_update(*, actor, instance, data):
     merged.update(data)
     data = _check_identity_fields(_normalise_person(merged))
     _require(actor, instance, "change")
+    data["region"] = (data.get("case") or instance.case).region
     old_identity = instance.identity
     keys = ("id_number", "nationality", "passport_no")
     if any(data.get(key) != getattr(old_identity, key) for key in keys):
@@ -306,12 +311,18 @@ def suspect_delete(*, actor, instance):
 # --- Seizures ----------------------------------------------------------------------------------
 
 
+def _with_case_region(data, instance=None):
+    """A seizure takes the region of its case."""
+    case = data.get("case") or (instance.case if instance is not None else None)
+    return {**data, "region": case.region} if case is not None else data
+
+
 def seizure_create(*, actor, data):
-    return object_create(actor=principal(actor), model=Seizure, data=data)
+    return object_create(actor=principal(actor), model=Seizure, data=_with_case_region(data))
 
 
 def seizure_update(*, actor, instance, data):
-    return object_update(actor=principal(actor), instance=instance, data=data)
+    return object_update(actor=principal(actor), instance=instance, data=_with_case_region(data, instance))
 
 
 # --- Fugitives ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class SuspectTable(BaseTable):
     name = tables.Column(verbose_name=_("name"), linkify=True)
     id_number = MaskedColumn(verbose_name=_("identity number"))
     case = tables.Column(verbose_name=_("case"), linkify=True, order_by=("case__case_no",))
-    region = tables.Column(verbose_name=_("region"), accessor="case__region", order_by=("case__region__code",))
+    region = tables.Column(verbose_name=_("region"), order_by=("region__code",))
 
     class Meta(BaseTable.Meta):
         model = Suspect
@@ -47,7 +47,7 @@ class SeizureTable(BaseTable):
     evidence_no = tables.Column(verbose_name=_("evidence number"), linkify=True)
     case = tables.Column(verbose_name=_("case"), linkify=True, order_by=("case__case_no",))
     drug = tables.Column(verbose_name=_("drug"), order_by=("drug__code",))
-    region = tables.Column(verbose_name=_("region"), accessor="case__region", order_by=("case__region__code",))
+    region = tables.Column(verbose_name=_("region"), order_by=("region__code",))
 
     class Meta(BaseTable.Meta):
         model = Seizure

@@ -166,7 +166,7 @@ class CaseDeleteView(RecordDeleteView):
 
 class SuspectListView(ObjectListView):
     model = Suspect
-    queryset = Suspect.objects.select_related("case", "case__region")
+    queryset = Suspect.objects.select_related("case", "region")
     table_class = tables.SuspectTable
     filterset_class = filtersets.SuspectFilterSet
     export_dataset = "suspects"
@@ -174,7 +174,7 @@ class SuspectListView(ObjectListView):
 
 class SuspectDetailView(ObjectDetailView):
     model = Suspect
-    queryset = Suspect.objects.select_related("case", "case__region", "identity")
+    queryset = Suspect.objects.select_related("case", "region", "identity")
 
     def get_extra_context(self, request, instance):
         rows, hidden = selectors.cases_of_identity(request.user, instance.identity)
@@ -216,7 +216,7 @@ class IdentityDetailView(ObjectDetailView):
 
 class SeizureListView(ObjectListView):
     model = Seizure
-    queryset = Seizure.objects.select_related("case", "case__region", "drug")
+    queryset = Seizure.objects.select_related("case", "region", "drug")
     table_class = tables.SeizureTable
     filterset_class = filtersets.SeizureFilterSet
     export_dataset = "seizures"

@@ -151,3 +151,17 @@ def test_empty_database_gives_zeros():
     assert s["seizures"] == {"by_drug": {}, "total_grams": 0.0}
     assert s["eradication"] == {"records": 0, "plants": 0}
     assert s["interceptions"] == {"total": 0, "by_finding": {}}
+
+
+def test_bulletin_selectors_name_operations_and_notable_cases():
+    from jindu.cases import demo, selectors
+    from jindu.reports.statistics import get_region
+
+    demo.load()
+    region = get_region("540000")
+    start, end = f.day("2024-01-01"), f.day("2024-06-30")
+    assert selectors.operation_names(start, end, region) == ["清源断流", "集群打零"]
+    assert selectors.notable_cases(start, end, region) == [
+        "4月8日，自治区公安厅禁毒总队、拉萨海关缉私局、拉萨市公安局禁毒支队联合工作专班成功破获一起邮寄走私毒品案件，"
+        "抓获犯罪嫌疑人2名，缴获三唑仑10粒。"]
+    assert selectors.notable_cases(start, end, get_region("540200")) == []

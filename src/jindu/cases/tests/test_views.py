@@ -259,3 +259,22 @@ def test_leader_reads_but_cannot_add(client):
     client.force_login(leader)
     assert client.get(reverse("cases:case_list")).status_code == 200
     assert client.get(reverse("cases:case_add")).status_code == 403
+
+
+def test_suspects_and_seizures_follow_their_case_to_another_region(officer):
+    case = f.case("540102")
+    suspect = f.suspect(case, arrested_on="2024-04-08")
+    seizure = f.seizure(case, "heroin", "2", "g", "2024-04-08")
+    assert (suspect.region.code, seizure.region.code) == ("540102", "540102")
+    f.services.case_update(actor=officer, instance=case, data={"region": region("540234")})
+    suspect.refresh_from_db()
+    seizure.refresh_from_db()
+    assert (suspect.region.code, seizure.region.code) == ("540234", "540234")
+    other = f.case("542523")
+    f.services.seizure_update(actor=officer, instance=seizure, data={"case": other})
+    seizure.refresh_from_db()
+    assert seizure.region.code == "542523"
+    from jindu.reports.statistics import compute
+
+    assert compute("2024-04-08", "2024-04-08", "542500")["seizures"]["total_grams"] == 2.0
+    assert compute("2024-04-08", "2024-04-08", "540200")["suspects_arrested"] == 1
