@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.common.forms import JinduForm, JinduModelForm
 from jindu.common.identifiers import parse_id_number, validate_credit_code
-from jindu.common.masking import mask_id_number
+from jindu.common.masking import mask_id_number, mask_name
 
 from .choices import CheckResult, CylinderEventKind, QuantityUnit, SubstanceKind
 from .models import (
@@ -111,11 +111,12 @@ class TransactionForm(JinduModelForm):
         self.fields["ref"].required = False
         self.fields["substance"].queryset = Substance.objects.filter(is_active=True)
         instance = self.instance
-        if instance.pk:
+        if instance.pk:  # an edit form shows the buyer masked, like every page; unchanged masks keep the values
             self.masked_initial = instance.counterparty_unit.credit_code if instance.counterparty_unit_id else \
                 mask_id_number(instance.counterparty_id_number)
             self.initial["counterparty"] = self.masked_initial
-            self.fields["counterparty_name"].initial = ""
+            self.masked_name = mask_name(instance.counterparty_name)
+            self.initial["counterparty_name"] = self.masked_name
 
     def clean_counterparty(self):
         text = self.cleaned_data.get("counterparty", "").strip()
@@ -125,6 +126,12 @@ class TransactionForm(JinduModelForm):
             return resolve_counterparty(text)
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
+
+    def clean_counterparty_name(self):
+        name = self.cleaned_data.get("counterparty_name", "").strip()
+        if self.instance.pk and name and name == getattr(self, "masked_name", None):
+            return self.instance.counterparty_name
+        return name
 
     def clean(self):
         cleaned = super().clean()
@@ -204,10 +211,6 @@ class CylinderEventForm(JinduModelForm):
                   "notes"]
         widgets = {"date": forms.DateInput}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["buyer_unit"].queryset = Unit.objects.order_by("name")  # buyers may be anywhere
-
     def clean_buyer_id_number(self):
         try:
             return _validate_id(self.cleaned_data.get("buyer_id_number"))
@@ -235,10 +238,6 @@ class EquipmentSaleForm(JinduModelForm):
         fields = ["date", "quantity", "buyer_name", "buyer_id_number", "buyer_phone", "buyer_unit", "document_no",
                   "notes"]
         widgets = {"date": forms.DateInput}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["buyer_unit"].queryset = Unit.objects.order_by("name")
 
     def clean_buyer_id_number(self):
         try:

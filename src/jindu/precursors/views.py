@@ -113,7 +113,6 @@ def overview(request):
         "open_flags": selectors.open_flags(user)[:10],
         "expiring": selectors.expiring_licences(user)[:10],
         "overdue": selectors.overdue_inspections(user)[:10],
-        "reporter": Unit.objects.restrict(user).count() if user.has_perm("precursors.add_transaction") else 0,
     }
     return TemplateResponse(request, "precursors/overview.html", context)
 

@@ -303,3 +303,20 @@ def test_licence_states_in_the_list(client, county_officer):
     assert "bg-red-lt" in html and "bg-yellow-lt" in html
     rows = client.get(reverse("precursors:licence_list") + "?state=expiring").context["table"].rows
     assert [row.record.number for row in rows] == ["SOON"]
+
+
+def test_editing_a_real_name_sale_keeps_the_masked_buyer(client, county_officer):
+    unit, sub = make_unit("540102"), substance()
+    person = id_number(12)
+    line = tx(unit, sub, "sale", "1", "2024-02-01", counterparty_id_number=person, counterparty_name="扎西顿珠")
+    client.force_login(county_officer)
+    url = reverse("precursors:transaction_edit", args=[line.pk])
+    html = client.get(url).content.decode()
+    assert person not in html and "扎西顿珠" not in html
+    form = client.get(url).context["form"]
+    data = {name: form.initial.get(name) or "" for name in ("ref", "direction", "quantity_unit", "counterparty",
+                                                            "counterparty_name", "document_no", "notes")}
+    data.update(unit=unit.pk, substance=sub.pk, date="2024-02-01", quantity="2")
+    assert client.post(url, data).status_code == 302
+    line.refresh_from_db()
+    assert (line.quantity, line.counterparty_id_number, line.counterparty_name) == (2, person, "扎西顿珠")
