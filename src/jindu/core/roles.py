@@ -38,7 +38,10 @@ ROLE_PERMISSIONS = {
     RoleCode.REGIONAL_OFFICER: OFFICER,
     RoleCode.PREFECTURE_OFFICER: OFFICER,
     RoleCode.COUNTY_OFFICER: OFFICER,
-    RoleCode.COMMUNITY_WORKER: READ_REFERENCE | _all(["persons"], ("view", "add", "change")),
+    RoleCode.COMMUNITY_WORKER: READ_REFERENCE | frozenset(f"persons.{p}" for p in (  # their own persons only
+        "view_person", "view_episode", "view_handover", "view_drugtest", "view_contact", "view_riskassessment",
+        "view_alert", "add_drugtest", "change_drugtest", "add_contact", "change_contact", "add_riskassessment",
+        "change_alert", "change_handover", "add_identitydisclosure")),
     RoleCode.SCHOOL_REPORTER: READ_REFERENCE | frozenset({"outreach.view_school*", "outreach.change_school*",
                                                           "outreach.add_school*"}),
     RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*"}),

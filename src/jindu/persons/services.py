@@ -675,10 +675,11 @@ def driving_check(*, actor, id_number, reason, checkpoint=None):
     check = DrivingCheck(id_hash=blind_index(number), id_masked=mask_id_number(number), reason=reason[:200],
                          checkpoint=checkpoint, region=region, checked_by=actor,
                          **_facts(person, timezone.localdate()))
-    _create(actor, check)
-    if person is not None:
-        audit.log("persons.person.driving_checked", obj=person, user=actor,
-                  extra={"reason": reason[:200], "check": check.pk})
+    with audit.batch():  # the check's record and the person's history row: one append to the chain
+        _create(actor, check)
+        if person is not None:
+            audit.log("persons.person.driving_checked", obj=person, user=actor,
+                      extra={"reason": reason[:200], "check": check.pk})
     return check
 
 

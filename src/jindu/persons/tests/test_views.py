@@ -258,3 +258,11 @@ def test_person_page_shows_cases_and_interceptions_but_not_to_a_community_worker
     client.force_login(worker)
     html = client.get(reverse("persons:person", args=[person.pk])).content.decode()
     assert "AJ2024-0001" not in html and "测试检查站" not in html
+
+
+def test_community_worker_cannot_register_issue_or_configure(client):
+    worker = create_user("worker", ["community_worker"], "540102")
+    client.force_login(worker)
+    for name in ("person_add", "licencecertificate_add", "drivingcheck_add", "testschedule_add"):
+        assert client.get(reverse(f"persons:{name}")).status_code == 403, name
+    assert worker.has_perm("persons.add_drugtest") and worker.has_perm("persons.change_alert")
