@@ -255,10 +255,10 @@ def plan_detail(request, pk: int):
 @router.get("/tasks", response=list[TaskOut])
 @paginate
 def task_list(request, q: str = "", status: str = "", kind: str = "", overdue: bool | None = None,
-              region: str = "", assignee: int | None = None, plan: int | None = None):
+              region: str = "", assignee: int | None = None, plan: int | None = None, visit: int | None = None):
     """Filters as on the list page (the same FilterSet)."""
     queryset = selectors.task_list(request.user)
-    return TaskFilterSet(request.GET, queryset=queryset).qs
+    return TaskFilterSet(request.GET, queryset=queryset, request=request).qs
 
 
 @router.get("/tasks/{pk}", response=TaskDetailOut)

@@ -1,11 +1,14 @@
 """One FilterSet per model (STYLE rule 10): list pages, API and selectors share them."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
+from jindu.core.models import Organisation
 
+from .access import ASSIGNABLE_KINDS
 from .choices import SchemeStatus, TaskKind, TaskStatus, VisitStatus
 from .models import AssessmentScheme, Task, Visit, WorkPlan
 
@@ -23,20 +26,36 @@ class WorkPlanFilterSet(BaseFilterSet):
         return queryset.filter(period_start__year__lte=value, period_end__year__gte=value)
 
 
+def _visible(model, **filters):
+    """Choices limited to what the user may see (the same scope filter as the list)."""
+
+    def queryset(request):
+        if request is None:
+            return model.objects.none()
+        return model.objects.restrict(request.user).filter(**filters)
+
+    return queryset
+
+
+YES_NO = forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))])
+
+
 class TaskFilterSet(BaseFilterSet):
     search_fields = ("title__icontains", "description__icontains", "assignee__name__icontains")
-    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("status"))
-    kind = django_filters.ChoiceFilter(choices=TaskKind.choices, label=_("kind"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"), widget=YES_NO)
+    assignee = django_filters.ModelChoiceFilter(queryset=_visible(Organisation, kind__in=ASSIGNABLE_KINDS),
+                                                label=_("responsible unit"))
     region = RegionCodeFilter(field_name="region", label=_("region code"))
-    assignee = django_filters.NumberFilter(field_name="assignee_id", label=_("responsible unit (id)"))
-    plan = django_filters.NumberFilter(field_name="plan_item__plan_id", label=_("work plan (id)"))
-    visit = django_filters.NumberFilter(field_name="visit_id", label=_("supervision visit (id)"))
+    kind = django_filters.ChoiceFilter(choices=TaskKind.choices, label=_("kind"))
+    plan = django_filters.ModelChoiceFilter(field_name="plan_item__plan", queryset=_visible(WorkPlan),
+                                            label=_("work plan"))
+    visit = django_filters.ModelChoiceFilter(queryset=_visible(Visit), label=_("supervision visit"))
     due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("deadline until"))
 
     class Meta:
         model = Task
-        fields = ["q", "status", "kind", "overdue", "region", "due_before"]
+        fields = ["q", "status", "overdue", "assignee", "region", "kind", "plan", "visit", "due_before"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

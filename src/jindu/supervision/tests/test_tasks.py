@@ -301,3 +301,18 @@ def test_plan_is_readable_below_but_written_only_by_its_office(plan, orgs, peopl
     assert client.get(reverse("supervision:workplan", args=[plan.pk])).status_code == 200
     assert client.get(reverse("supervision:workplan_edit", args=[plan.pk])).status_code == 404
     assert not PlanItem.objects.restrict(county, "change").exists()
+
+
+def test_list_filters_by_unit_and_plan_within_scope(plan, orgs, people, make_task, client):
+    item = services.planitem_create(actor=people["office"], data={
+        "plan": plan, "position": 1, "duty": "职责", "units": [orgs["education"]],
+        "deadline": datetime.date(2024, 6, 1)})
+    [planned] = services.planitem_generate_tasks(actor=people["office"], item=item)
+    other = make_task("health")
+    client.force_login(people["office"])
+    rows = client.get(reverse("supervision:task_list"), {"assignee": orgs["education"].pk}).context["table"].data
+    assert [t.pk for t in rows] == [planned.pk]
+    rows = client.get(reverse("supervision:task_list"), {"plan": plan.pk}).context["table"].data
+    assert [t.pk for t in rows] == [planned.pk]
+    items = client.get("/api/v1/supervision/tasks", {"assignee": orgs["health"].pk}).json()["items"]
+    assert [item["id"] for item in items] == [other.pk]
