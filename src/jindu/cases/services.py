@@ -149,14 +149,14 @@ def case_change_status(*, actor, case, status, changed_on, note=""):
             errors["changed_on"] = _("The date lies in the future.")
     if errors:
         raise ValidationError(errors)
-    before = {"status": locked.status}
+    before = audit.snapshot(locked)
     locked.status = status
     locked.save(update_fields=["status", "last_updated"])
     change = CaseStatusChange(case=locked, status=status, changed_on=changed_on, note=(note or "").strip())
     change.full_clean()
     change.save()
-    audit.log("cases.case.status_changed", obj=locked, before=before,
-              after={"status": status, "changed_on": changed_on, "note": change.note})
+    # A change record of the case (its status field), as for any edit; the dated step is the history row.
+    audit.log_change(locked, "updated", before=before, after=audit.snapshot(locked))
     return locked
 
 

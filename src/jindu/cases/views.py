@@ -19,15 +19,26 @@ from jindu.common.views import (
 )
 
 from . import filtersets, forms, selectors, services, tables
+from .choices import CaseStatus, Unit
 from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
 from .tables import format_quantity
 
 
 def unit_rows(totals):
-    """[(quantity text, unit code)] of :func:`selectors.unit_totals`, grams first."""
-    order = ["g", "tablet", "capsule", "ml", "plant"]
-    return [(format_quantity(totals[unit]), unit) for unit in sorted(totals, key=lambda u: (
-        order.index(u) if u in order else len(order), u))]
+    """[(quantity text, unit label)] of :func:`selectors.unit_totals`, grams first."""
+    order = [unit.value for unit in Unit]
+    return [(format_quantity(totals[unit]), Unit(unit).label) for unit in sorted(totals, key=order.index)]
+
+
+class DetailView(ObjectDetailView):
+    """The generic detail page, with yes/no for booleans instead of True/False."""
+
+    def get(self, request, pk):
+        response = super().get(request, pk)
+        response.context_data["fields"] = [
+            (label, (_("yes") if value else _("no")) if isinstance(value, bool) else value)
+            for label, value in response.context_data["fields"]]
+        return response
 
 
 class RecordDeleteView(ObjectDeleteView):
@@ -67,7 +78,7 @@ class OperationListView(ObjectListView):
     filterset_class = filtersets.OperationFilterSet
 
 
-class OperationDetailView(ObjectDetailView):
+class OperationDetailView(DetailView):
     model = Operation
 
     def get_extra_context(self, request, instance):
@@ -97,7 +108,7 @@ class CaseListView(ObjectListView):
     export_dataset = "cases"
 
 
-class CaseDetailView(ObjectDetailView):
+class CaseDetailView(DetailView):
     model = Case
     queryset = Case.objects.select_related("region", "operation")
 
@@ -106,14 +117,17 @@ class CaseDetailView(ObjectDetailView):
         suspects = selectors.suspect_list(user).filter(case=instance).select_related("identity")
         seizures = selectors.seizure_list(user).filter(case=instance)
         can_change = user.has_perm(permission_name(Case, "change"))
+        agencies = sorted(instance.agencies.select_related("region"), key=lambda a: (len(a.region.path), a.pk))
+        statuses = CaseStatus.values
+        following = statuses[min(statuses.index(instance.status) + 1, len(statuses) - 1)]
         return {
-            "agencies": instance.agencies.select_related("region").order_by("name"),
+            "agencies": agencies,
             "status_changes": instance.status_changes.order_by("changed_on", "id"),
             "suspects": suspects,
             "seizures": seizures,
             "seizure_totals": unit_rows(selectors.unit_totals(seizures)),
             "eradications": selectors.eradication_list(user).filter(case=instance),
-            "status_form": forms.CaseStatusForm() if can_change else None,
+            "status_form": forms.CaseStatusForm(initial={"status": following}) if can_change else None,
             "can_add_suspect": user.has_perm(permission_name(Suspect, "add")),
             "can_add_seizure": user.has_perm(permission_name(Seizure, "add")),
         }
@@ -172,7 +186,7 @@ class SuspectListView(ObjectListView):
     export_dataset = "suspects"
 
 
-class SuspectDetailView(ObjectDetailView):
+class SuspectDetailView(DetailView):
     model = Suspect
     queryset = Suspect.objects.select_related("case", "region", "identity")
 
@@ -202,7 +216,7 @@ class IdentityListView(ObjectListView):
     filterset_class = filtersets.IdentityFilterSet
 
 
-class IdentityDetailView(ObjectDetailView):
+class IdentityDetailView(DetailView):
     model = Identity
     template_name = "cases/identity.html"
 
@@ -222,7 +236,7 @@ class SeizureListView(ObjectListView):
     export_dataset = "seizures"
 
 
-class SeizureDetailView(ObjectDetailView):
+class SeizureDetailView(DetailView):
     model = Seizure
     queryset = Seizure.objects.select_related("case", "drug")
 
@@ -253,7 +267,7 @@ class FugitiveListView(ObjectListView):
     export_dataset = "fugitives"
 
 
-class FugitiveDetailView(ObjectDetailView):
+class FugitiveDetailView(DetailView):
     model = Fugitive
 
 
@@ -280,7 +294,7 @@ class EradicationListView(ObjectListView):
     export_dataset = "eradications"
 
 
-class EradicationDetailView(ObjectDetailView):
+class EradicationDetailView(DetailView):
     model = Eradication
 
 
@@ -307,7 +321,7 @@ class InterceptionListView(ObjectListView):
     export_dataset = "interceptions"
 
 
-class InterceptionDetailView(ObjectDetailView):
+class InterceptionDetailView(DetailView):
     model = Interception
 
 
