@@ -279,3 +279,31 @@ def test_suspects_and_seizures_follow_their_case_to_another_region(officer):
 
     assert compute("2024-04-08", "2024-04-08", "542500")["seizures"]["total_grams"] == 2.0
     assert compute("2024-04-08", "2024-04-08", "540200")["suspects_arrested"] == 1
+
+
+@pytest.fixture
+def many_records():
+    operation = f.services.operation_create(actor=f.SYSTEM, data={"name": "清源断流"})
+    for index in range(12):
+        case = f.case("540102" if index % 2 else "540234", operation=operation)
+        f.suspect(case, arrested_on="2024-04-08", id_number=f.id_number(serial=index))
+        f.seizure(case, "heroin", "1.5", "g")
+        f.fugitive("540102", captured_on="2024-03-01", capturing_unit=f.checkpoint())
+        f.eradication("540234", case=case)
+        f.interception("540602")
+
+
+@pytest.mark.parametrize("name", ["case", "suspect", "identity", "seizure", "fugitive", "eradication",
+                                  "interception", "operation"])
+def test_list_pages_query_counts_are_pinned(client, officer, many_records, name, django_assert_max_num_queries):
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(f"cases:{name}_list"))
+    assert response.status_code == 200
+
+
+def test_case_page_query_count_is_pinned(client, officer, joint_case, django_assert_max_num_queries):
+    client.force_login(officer)
+    with django_assert_max_num_queries(25):
+        response = client.get(joint_case.get_absolute_url())
+    assert response.status_code == 200
