@@ -64,7 +64,7 @@ def person_by_id_number(id_number):
     number = normalise_id_number(id_number)
     if not number:
         return None
-    return Person.objects.filter(id_hash=blind_index(number)).select_related("region").first()
+    return Person.objects.filter(id_hash=blind_index(number)).select_related("region").order_by().first()
 
 
 def person_list(user, action="view"):
