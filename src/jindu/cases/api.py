@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from jindu.common import audit
 from jindu.common.api import scoped_or_404, validation_error_response
@@ -26,6 +26,17 @@ from .choices import CaseStatus, CaseType, Channel, Finding, Measure, Offence, S
 from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
 
 router = Router(tags=["cases"])
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset with bounds: a limit of 10^30 is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=1000, **kwargs)
 
 
 def _choice(choices, blank=False):
@@ -125,7 +136,7 @@ class OperationIn(Schema):
 
 
 @router.get("/operations", response=list[OperationOut])
-@paginate
+@paginate(Pages)
 def operation_list(request, q: str = ""):
     return filtered(filtersets.OperationFilterSet, request, Operation.objects.restrict(request.user))
 
@@ -213,7 +224,7 @@ def _case_data(request, payload):
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate
+@paginate(Pages)
 def case_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
               date_to: datetime.date | None = None, case_type: str = "", offence: str = "", status: str = "",
               drug: str = "", agency: str = "", operation: str = ""):
@@ -288,7 +299,7 @@ def _suspect_data(request, payload):
 
 
 @router.get("/suspects", response=list[SuspectOut])
-@paginate
+@paginate(Pages)
 def suspect_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
                  date_to: datetime.date | None = None, nationality: str = "", foreign: bool | None = None,
                  case: int | None = None):
@@ -331,7 +342,7 @@ class IdentityDetailOut(IdentityOut):
 
 
 @router.get("/identities", response=list[IdentityOut])
-@paginate
+@paginate(Pages)
 def identity_list(request, q: str = "", nationality: str = ""):
     return filtered(filtersets.IdentityFilterSet, request, selectors.identity_list(request.user))
 
@@ -383,7 +394,7 @@ def _seizure_data(request, payload):
 
 
 @router.get("/seizures", response=list[SeizureOut])
-@paginate
+@paginate(Pages)
 def seizure_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
                  date_to: datetime.date | None = None, drug: str = "", unit: str = "", case: int | None = None):
     """Seizures made in the period (by ``seized_on``) in cases under the region."""
@@ -443,7 +454,7 @@ def _fugitive_data(request, payload):
 
 
 @router.get("/fugitives", response=list[FugitiveOut])
-@paginate
+@paginate(Pages)
 def fugitive_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
                   date_to: datetime.date | None = None, captured: bool | None = None):
     """Fugitives captured in the period (by ``captured_on``) under the region."""
@@ -509,7 +520,7 @@ def _eradication_data(request, payload):
 
 
 @router.get("/eradications", response=list[EradicationOut])
-@paginate
+@paginate(Pages)
 def eradication_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
                      date_to: datetime.date | None = None, species: str = "", wild: bool | None = None):
     """Eradication records found in the period (by ``found_on``) under the region."""
@@ -571,7 +582,7 @@ def _interception_data(request, payload):
 
 
 @router.get("/interceptions", response=list[InterceptionOut])
-@paginate
+@paginate(Pages)
 def interception_list(request, q: str = "", region: str = "", date_from: datetime.date | None = None,
                       date_to: datetime.date | None = None, finding: str = ""):
     """Checkpoint findings in the period (by date) under the region."""

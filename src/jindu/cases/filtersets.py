@@ -13,6 +13,16 @@ from .choices import CaseStatus, CaseType, Channel, Finding, Offence, Species, U
 from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
 
 
+class IdFilter(django_filters.NumberFilter):
+    """``?case=<id>``: a whole number in the database's range (anything else is a bad filter)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("decimal_places", 0)
+        super().__init__(*args, **kwargs)
+
+
 def period_filters(field):
     return (
         django_filters.DateFilter(field_name=field, lookup_expr="gte", label=_("from")),
@@ -27,7 +37,7 @@ class AgencyFilter(django_filters.CharFilter):
         value = (value or "").strip()
         if not value:
             return qs
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) <= 18:
             return qs.filter(**{f"{self.field_name}__id": int(value)})
         return qs.filter(**{f"{self.field_name}__name__icontains": value}).distinct()
 
@@ -39,7 +49,7 @@ class OperationFilter(django_filters.CharFilter):
         value = (value or "").strip()
         if not value:
             return qs
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) <= 18:
             return qs.filter(**{f"{self.field_name}__id": int(value)})
         return qs.filter(**{f"{self.field_name}__name": value})
 
@@ -83,7 +93,7 @@ class SuspectFilterSet(BaseFilterSet):
                                             label=_("arrested"))
     agency = AgencyFilter(field_name="case__agencies", label=_("agency"))
     operation = OperationFilter(field_name="case__operation", label=_("operation"))
-    case = django_filters.NumberFilter(field_name="case_id", label=_("case (id)"))
+    case = IdFilter(field_name="case_id", label=_("case (id)"))
 
     class Meta:
         model = Suspect
@@ -110,7 +120,7 @@ class SeizureFilterSet(BaseFilterSet):
                                             label=_("case type"))
     agency = AgencyFilter(field_name="case__agencies", label=_("agency"))
     operation = OperationFilter(field_name="case__operation", label=_("operation"))
-    case = django_filters.NumberFilter(field_name="case_id", label=_("case (id)"))
+    case = IdFilter(field_name="case_id", label=_("case (id)"))
 
     class Meta:
         model = Seizure

@@ -188,3 +188,14 @@ def test_fuzzed_requests_never_answer_500(client, county_officer):
             response = post(client, concrete, base, method)
             assert response.status_code < 500, (method, path, base)
     assert checked > 500
+
+
+def test_huge_numbers_in_filters_and_pages_are_422_not_500(client, officer):
+    """Found by schemathesis: limits, offsets and ids beyond the database's integers."""
+    f.seizure(f.case("540102"))
+    client.force_login(officer)
+    assert client.get(API + "/seizures", {"case": "31582458666893156934541047505478483968"}).status_code == 422
+    assert client.get(API + "/identities", {"limit": "9867706312881440760528896"}).status_code == 422
+    assert client.get(API + "/fugitives", {"offset": "4207085981"}).status_code == 422
+    assert client.get(API + "/cases", {"agency": "99999999999999999999999"}).status_code == 200
+    assert client.get(API + "/cases", {"limit": 1000}).status_code == 200
