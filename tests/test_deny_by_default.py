@@ -8,6 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Reviewed: pages an anonymous visitor may open. Add to it only after review.
 PUBLIC = {"login", "set_language", "healthz", "robots"}
 PUBLIC |= {"persons:certificate_verify"}  # reviewed: shows validity, date and result only
+# Reviewed: the public prize quiz (outreach/public_views.py). Participants sign in with a phone code or a
+# WeChat-style login of their own (never a staff account); every page is rate limited; the answer key is
+# served only after submission; the draw record publishes pseudonymous participant codes only.
+PUBLIC |= {f"quiz:{name}" for name in (
+    "index", "quiz", "start", "draw", "draw_json", "attempt", "result", "login", "verify", "wechat",
+    "wechat_callback", "logout", "profile", "me", "api_time", "api_sms", "api_verify", "api_profile", "api_quiz",
+    "api_start", "api_attempt", "api_submit")}
 
 
 def _patterns(resolver, prefix="", namespace=""):
@@ -29,10 +36,12 @@ def _sample_path(route):
 
 
 @pytest.mark.django_db
-def test_every_url_needs_login_except_the_reviewed_list(client):
+def test_every_url_needs_login_except_the_reviewed_list(client, security_figures):
     seen_public = set()
     checked = 0
+    total = 0
     for route, name in _patterns(get_resolver()):
+        total += 1
         path = _sample_path(route)
         if name in PUBLIC:
             seen_public.add(name)
@@ -46,6 +55,32 @@ def test_every_url_needs_login_except_the_reviewed_list(client):
                 path, response.status_code)
     assert seen_public == PUBLIC
     assert checked > 10
+    security_figures["url_patterns_covered_by_the_anonymous_test"] = f"{checked + len(seen_public)}/{total}"
+    security_figures["url_patterns_public_allowlist"] = len(PUBLIC)
+
+
+@pytest.mark.django_db
+def test_a_password_only_session_reaches_no_page_but_the_two_factor_ones(client, officer, security_figures):
+    """Every URL pattern with a session that passed the password but not the second factor."""
+    from django.urls import reverse
+
+    from jindu.core.middleware import TWO_FACTOR_EXEMPT, two_factor_view
+
+    response = client.post(reverse("login"), {"username": officer.username, "password": "Test-Passw0rd!"})
+    assert response.status_code == 302
+    checked = 0
+    for route, name in _patterns(get_resolver()):
+        if name in PUBLIC or (name or "") in TWO_FACTOR_EXEMPT or two_factor_view(name or ""):
+            continue
+        path = _sample_path(route)
+        response = client.get(path)
+        checked += 1
+        if path.startswith("/api/"):
+            assert response.status_code in (401, 404, 405), (path, response.status_code)
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/core/2fa/"), (
+                path, response.status_code)
+    security_figures["url_patterns_refused_to_a_password_only_session"] = checked
 
 
 @pytest.mark.django_db

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "jindu.supervision",
     "jindu.reports",
 ]
+if TESTING:
+    INSTALLED_APPS.append("jindu.common.testing.specimen")  # a model with every security mixin, for tests
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -83,9 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jindu.core.middleware.OTPSessionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "jindu.common.middleware.RequestContextMiddleware",
-    "jindu.core.middleware.PasswordChangeRequiredMiddleware",
+    "jindu.core.middleware.AccountSecurityMiddleware",
+    "jindu.common.middleware.ManagementNetworkMiddleware",
+    "jindu.common.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -158,8 +163,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
-    {"NAME": "jindu.core.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "jindu.core.validators.CharacterClassValidator",
+     "OPTIONS": {"min_classes": int(os.environ.get("JINDU_PASSWORD_MIN_CLASSES", "3"))}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+     **({"OPTIONS": {"password_list_path": os.environ["JINDU_PASSWORD_LIST"]}} if "JINDU_PASSWORD_LIST" in os.environ
+        else {})},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -181,6 +189,7 @@ if env_bool("JINDU_HTTPS"):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 # Lockout: 5 failures within 15 minutes lock the account for 15 minutes (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("JINDU_LOCKOUT_FAILURES", "5"))
@@ -272,3 +281,37 @@ LOGGING = {
 
 # Lockout is per account, as the security requirements ask; per-address rate limits are separate.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Security (docs/security.md) ---------------------------------------------------------------
+# Two-factor login (password + TOTP) for every account; turn off only in a test that needs it.
+JINDU_2FA_REQUIRED = env_bool("JINDU_2FA_REQUIRED", True)
+JINDU_2FA_FAILURE_LIMIT = int(os.environ.get("JINDU_2FA_FAILURE_LIMIT", "5"))
+JINDU_2FA_LOCK_SECONDS = int(os.environ.get("JINDU_2FA_LOCK_MINUTES", "15")) * 60
+OTP_TOTP_ISSUER = "Jindu"
+JINDU_SESSION_MAX_AGE = int(os.environ.get("JINDU_SESSION_MAX_AGE_SECONDS", str(12 * 3600)))
+JINDU_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JINDU_PASSWORD_MAX_AGE_DAYS", "0"))  # 0: no expiry
+JINDU_DORMANT_DAYS = int(os.environ.get("JINDU_DORMANT_DAYS", "90"))
+JINDU_ADMIN_ALLOWED_NETWORKS = env_list("JINDU_ADMIN_ALLOWED_NETWORKS", "")  # e.g. 10.20.0.0/16: management pages
+JINDU_RATE_LIMITS = {
+    "login": {"ip": "30/15m"},
+    "otp": {"ip": "30/15m"},
+    "import": {"user": "30/h", "ip": "120/h"},
+    "export": {"user": "60/h", "ip": "240/h"},
+    "api_write": {"user": "300/5m", "ip": "1200/5m"},
+    # Public quiz (docs/quiz.md): every quiz request; sending and checking SMS codes.
+    "quiz": {"ip": "60/m", "participant": "30/m"},
+    "quiz_sms": {"ip": "20/h", "phone": "1/m"},
+    "quiz_sms_day": {"phone": "5/d"},
+}
+for _entry in env_list("JINDU_RATE_LIMITS", ""):  # "import.user=30/h,export.ip=100/h"
+    _name, _, _rate = _entry.partition("=")
+    _scope, _, _kind = _name.partition(".")
+    JINDU_RATE_LIMITS.setdefault(_scope, {})[_kind] = _rate
+JINDU_BACKUP_DIR = Path(os.environ.get("JINDU_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+JINDU_VOID_RETENTION_DAYS = int(os.environ.get("JINDU_VOID_RETENTION_DAYS", str(3 * 365)))
+
+# --- Public quiz (outreach/quiz, docs/quiz.md) -------------------------------------------------
+# SMS gateway: a dotted path to a backend class; the console backend logs the code (development).
+JINDU_QUIZ_SMS_BACKEND = os.environ.get("JINDU_QUIZ_SMS_BACKEND", "jindu.outreach.quiz.sms.ConsoleBackend")
+# WeChat-style login: a dotted path to an adapter class (docs/quiz.md); empty: phone login only.
+JINDU_QUIZ_WECHAT_ADAPTER = os.environ.get("JINDU_QUIZ_WECHAT_ADAPTER", "")

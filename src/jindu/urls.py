@@ -1,6 +1,5 @@
 from functools import wraps
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -40,7 +39,7 @@ api_patterns, api_app, api_namespace = api.urls
 urlpatterns = [
     path("", reports_views.dashboard, name="home"),
     path("login/", login_not_required(core_views.LoginView.as_view()), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", core_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", core_views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -79,9 +79,13 @@ def snapshot(instance):
     return data
 
 
+# A record's version (common.features.VersionedModel) changes with every change: not a change itself.
+DIFF_IGNORED = {"version"}
+
+
 def diff(before, after):
-    """Keys whose values differ between two snapshots."""
-    keys = set(before or {}) | set(after or {})
+    """Keys whose values differ between two snapshots (the version number aside)."""
+    keys = (set(before or {}) | set(after or {})) - DIFF_IGNORED
     return sorted(k for k in keys if (before or {}).get(k) != (after or {}).get(k))
 
 
@@ -206,13 +210,16 @@ def log_view(user, obj):
         log(action_code(obj, "viewed"), obj=obj, user=user)
 
 
-def verify():
-    """Recompute the chain. Returns (ok, rows checked, first broken seq or None, reason)."""
+def verify(using=None):
+    """Recompute the chain. Returns (ok, rows checked, first broken seq or None, reason).
+
+    ``using``: a database alias other than the default (the restore drill checks its scratch copy).
+    """
     Audit = audit_model()
     prev = GENESIS
     expected_seq = 0
     checked = 0
-    for row in Audit.objects.order_by("seq").iterator(chunk_size=2000):
+    for row in Audit.objects.using(using).order_by("seq").iterator(chunk_size=2000):
         expected_seq += 1
         if row.seq != expected_seq:
             return False, checked, row.seq, f"seq {row.seq} follows {expected_seq - 1}: rows are missing"
@@ -222,7 +229,7 @@ def verify():
             return False, checked, row.seq, "content does not match its hash"
         prev = row.hash
         checked += 1
-    head = head_model().objects.filter(pk=1).first()
+    head = head_model().objects.using(using).filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if (head_seq, head_hash) != (expected_seq, prev):
         return False, checked, expected_seq + 1, f"the chain head says {head_seq} rows, the log ends at {expected_seq}"

@@ -1,7 +1,20 @@
-"""Base forms: Bootstrap classes, the acting user, scope-limited choices."""
+"""Base forms: Bootstrap classes, the acting user, scope-limited choices, the edited version."""
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .features import is_sealable, is_versioned, is_voidable
+
+
+def live(queryset):
+    """``queryset`` without voided and sealed rows (for choices offered to a user)."""
+    model = queryset.model
+    if is_voidable(model):
+        queryset = queryset.filter(voided=False)
+    if is_sealable(model):
+        queryset = queryset.filter(sealed=False)
+    return queryset
 
 
 def style_fields(form):
@@ -22,7 +35,9 @@ class JinduModelForm(forms.ModelForm):
     """A model form that knows its user: foreign-key choices are limited with ``restrict``.
 
     Region choices are further limited to the user's scope, so that nobody can pick a region
-    outside it (the service checks again).
+    outside it (the service checks again). Voided and sealed records are never offered. Editing
+    a record of a versioned model carries its version in a hidden ``version`` field, which
+    ``object_update`` compares with the stored one (a stale edit is refused).
     """
 
     def __init__(self, *args, user=None, **kwargs):
@@ -32,13 +47,23 @@ class JinduModelForm(forms.ModelForm):
             if isinstance(field, forms.ModelChoiceField) and user is not None:
                 model_field = self._meta.model._meta.get_field(name)
                 related = model_field.related_model
-                queryset = field.queryset
+                queryset = live(field.queryset)
                 if hasattr(queryset, "restrict"):
                     queryset = queryset.restrict(user, "view")
                 if related._meta.label == "core.Region" and getattr(user, "scope_region", None) is not None:
                     queryset = queryset.filter(path__startswith=user.scope_region.path)
                 field.queryset = queryset
+        if is_versioned(self._meta.model) and self.instance.pk is not None and "version" not in self.fields:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                        initial=self.instance.version)
         style_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.fields and self.is_bound and cleaned.get("version") is None:
+            raise forms.ValidationError(
+                _("This form is out of date: reload the page and make your changes again."), code="no_version")
+        return cleaned
 
 
 class JinduForm(forms.Form):

@@ -64,3 +64,58 @@ class RequestContextMiddleware:
             # Pages behind login carry personal data: keep them out of shared caches and history.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def management_view(view):
+    """Mark a view (function or class) as a management page: reachable only from JINDU_ADMIN_ALLOWED_NETWORKS."""
+    view.management_view = True
+    return view
+
+
+def is_management_view(view_func):
+    view_class = getattr(view_func, "view_class", None)
+    return bool(getattr(view_class, "management_view", False) or getattr(view_func, "management_view", False))
+
+
+def address_allowed(address, networks):
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    for network in networks:
+        try:
+            if ip in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+class ManagementNetworkMiddleware:
+    """Management pages (users, roles, audit log, security settings: views marked with
+    :func:`management_view` or a class attribute ``management_view = True``) answer 403 to
+    addresses outside ``JINDU_ADMIN_ALLOWED_NETWORKS`` when that setting lists networks. Audited."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        networks = settings.JINDU_ADMIN_ALLOWED_NETWORKS
+        if not networks or not is_management_view(view_func):
+            return None
+        address = client_ip(request)
+        if address_allowed(address, networks):
+            return None
+        from django.core.exceptions import PermissionDenied
+
+        from . import audit
+
+        match = request.resolver_match
+        audit.log("security.management_network_refused", object_type="url",
+                  object_repr=request.path[:200], extra={"view": match.view_name if match else "", "address": address})
+        raise PermissionDenied("management pages are limited to the management network")

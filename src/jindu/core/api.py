@@ -1,12 +1,22 @@
-"""REST endpoints of the core app: regions (read) and organisations (read and write)."""
+"""REST endpoints of the core app: regions (read) and organisations (read and write).
+
+Organisations show the security mechanisms a domain API adopts: the output schema leaves out
+fields the user's roles may not read (``FieldRulesSchema``); the create endpoint honours an
+``Idempotency-Key``; an update must carry the version it is based on (409 when stale, 428
+without); DELETE voids with a reason.
+"""
+
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import base_version, idempotent, scoped_or_404, validation_error_response
+from jindu.common.fieldrules import FieldRulesSchema
 
 from . import services
 from .filtersets import OrganisationFilterSet
@@ -25,7 +35,9 @@ class RegionOut(Schema):
     name_bo: str
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(FieldRulesSchema):
+    field_rules_model: ClassVar = Organisation
+
     id: int
     name: str
     kind: str
@@ -34,6 +46,7 @@ class OrganisationOut(Schema):
     address: str
     phone: str
     is_active: bool
+    version: int
 
 
 class OrganisationIn(Schema):
@@ -45,6 +58,12 @@ class OrganisationIn(Schema):
     phone: str = ""
     notes: str = ""
     is_active: bool = True
+    version: int | None = Field(None, description="On update: the version the edit is based on (or If-Match).")
+
+
+class VoidIn(Schema):
+    reason: str
+    version: int | None = None
 
 
 @router.get("/regions", response=list[RegionOut])
@@ -78,6 +97,7 @@ def organisation_detail(request, pk: int):
 
 def _organisation_data(payload):
     data = payload.dict()
+    data.pop("version", None)
     region = Region.objects.filter(code=data.pop("region_code")).first()
     if region is None:
         raise ValidationError({"region": "未知的行政区划代码"})
@@ -88,6 +108,7 @@ def _organisation_data(payload):
 
 
 @router.post("/organisations", response={201: OrganisationOut})
+@decorate_view(idempotent())
 def organisation_create(request, payload: OrganisationIn):
     if not request.user.has_perm("core.add_organisation"):
         raise PermissionDenied
@@ -99,10 +120,25 @@ def organisation_create(request, payload: OrganisationIn):
 
 @router.put("/organisations/{pk}", response=OrganisationOut)
 def organisation_update(request, pk: int, payload: OrganisationIn):
+    """Send the version you edited (``version`` or ``If-Match``): 409 when someone saved since, 428 without."""
     instance = scoped_or_404(Organisation, request, pk, "change")
+    version = base_version(request, payload.version)
     try:
-        return services.organisation_update(actor=request.user, instance=instance, data=_organisation_data(payload))
+        return services.organisation_update(actor=request.user, instance=instance,
+                                            data={**_organisation_data(payload), "version": version})
     except ValidationError as error:
         raise validation_error_response(error) from error
     except PermissionDenied as error:
         raise Http404 from error
+
+
+@router.delete("/organisations/{pk}", response={204: None})
+def organisation_delete(request, pk: int, payload: VoidIn):
+    """Void (soft delete) with a reason; restorable on the page of voided organisations."""
+    instance = scoped_or_404(Organisation, request, pk, "delete")
+    try:
+        services.organisation_delete(actor=request.user, instance=instance, reason=payload.reason,
+                                     version=payload.version)
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    return Status(204, None)

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from jindu.common.navigation import MenuItem, register_menu
 
-        from . import importers, signals  # noqa: F401  (register datasets and audit receivers)
+        from . import checks, importers, signals  # noqa: F401  (deploy checks, datasets, audit receivers)
 
         register_menu("reference", _("Reference data"), "database", [
             MenuItem(_("Organisations"), "core:organisation_list", "core.view_organisation"),
@@ -19,4 +19,5 @@ class CoreConfig(AppConfig):
         register_menu("administration", _("Administration"), "settings", [
             MenuItem(_("Users"), "core:user_list", "core.view_user"),
             MenuItem(_("Audit log"), "core:auditlog_list", "core.view_auditlog"),
+            MenuItem(_("Security settings"), "core:security_settings", "core.view_security_settings"),
         ])

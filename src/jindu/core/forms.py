@@ -24,6 +24,17 @@ class LoginForm(AuthenticationForm):
         style_fields(self)
 
 
+class OTPTokenForm(forms.Form):
+    """A six-digit code from the authenticator app, or a recovery code (XXXXX-XXXXX)."""
+
+    token = forms.CharField(label=_("Code"), max_length=16, strip=True, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
 class PasswordChangeForm(JinduForm):
     old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput, strip=False)
     new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)

@@ -1,11 +1,21 @@
 """Core records: regions, organisations, users and roles, the audit log, reference catalogues."""
 
+import base64
+import secrets
+import time
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager, _user_has_module_perms, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.oath import TOTP
 
+from jindu.common.crypto import EncryptedTextField, blind_index
+from jindu.common.features import VersionedModel, VoidableModel
 from jindu.common.models import JinduModel, RestrictedQuerySet
 
 from .choices import ChemicalCategory, DrugClass, OrganisationKind, RegionLevel, RoleCode
@@ -70,12 +80,17 @@ class Region(LocalizedNameMixin, JinduModel):
         super().save(*args, **kwargs)
 
 
-class Organisation(JinduModel):
+class Organisation(VoidableModel, VersionedModel, JinduModel):
     """A unit the office works with: a member unit of the Narcotics Control Commission, a police
-    unit or checkpoint, a school, a company, a hospital, a community. Every one has a region."""
+    unit or checkpoint, a school, a company, a hospital, a community. Every one has a region.
+
+    Deleting one voids it (reason required, restorable); edits carry a version (a stale edit is
+    refused). Its contact details and notes go only to roles that read contact and internal data.
+    """
 
     scope_field = "region"
     scope_view_ancestors = True  # a county officer may name the prefecture's and the region's agencies
+    field_categories = {"address": "contact", "phone": "contact", "notes": "internal"}
 
     name = models.CharField(_("name"), max_length=128, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -164,6 +179,18 @@ class User(AbstractUser):
 
     def has_module_perms(self, app_label):
         return self.is_active and _user_has_module_perms(self, app_label)
+
+    def password_expired(self):
+        """True when password expiry is on (JINDU_PASSWORD_MAX_AGE_DAYS) and the password is older."""
+        days = getattr(settings, "JINDU_PASSWORD_MAX_AGE_DAYS", 0)
+        if not days:
+            return False
+        changed = self.password_changed_at or self.date_joined
+        return changed is not None and changed < timezone.now() - timedelta(days=days)
+
+    def password_change_needed(self):
+        """The account must choose a new password before anything else (first login, reset, expiry)."""
+        return self.must_change_password or self.password_expired()
 
     @property
     def role_codes(self):
@@ -288,3 +315,180 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"audit chain head #{self.seq}"
+
+
+# --- Two-factor authentication (django-otp devices) ----------------------------------------------
+
+
+class TOTPDevice(Device):
+    """An authenticator app (RFC 6238 TOTP, 6 digits, 30 s) bound to one user.
+
+    The shared secret is encrypted at rest (common.crypto). ``last_t`` is the time step of the last
+    accepted code: a code is accepted once, and never one from an earlier step (no replay). A
+    device is unconfirmed until the user has entered a first code from it at enrolment.
+    """
+
+    key = EncryptedTextField(_("secret"))
+    step = models.PositiveSmallIntegerField(default=30)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1, help_text=_("Time steps accepted either side."))
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+
+    @classmethod
+    def new_key(cls):
+        return secrets.token_hex(20)
+
+    @property
+    def bin_key(self):
+        return bytes.fromhex(self.key)
+
+    @property
+    def base32_key(self):
+        return base64.b32encode(self.bin_key).decode("ascii").rstrip("=")
+
+    def config_url(self, issuer="Jindu"):
+        """The otpauth:// URL an authenticator app reads from the QR code."""
+        from urllib.parse import quote, urlencode
+
+        label = quote(f"{issuer}:{self.user.get_username()}")
+        query = urlencode({"secret": self.base32_key, "issuer": issuer, "algorithm": "SHA1",
+                           "digits": self.digits, "period": self.step})
+        return f"otpauth://totp/{label}?{query}"
+
+    def verify_token(self, token):
+        token = str(token).strip().replace(" ", "")
+        if not token.isdigit() or len(token) != self.digits:
+            return False
+        totp = TOTP(self.bin_key, self.step, 0, self.digits, self.drift)
+        totp.time = time.time()
+        for offset in range(-self.tolerance, self.tolerance + 1):
+            totp.drift = self.drift + offset
+            if totp.t() > self.last_t and secrets.compare_digest(str(totp.token()).zfill(self.digits), token):
+                self.last_t = totp.t()
+                if offset:
+                    self.drift += offset
+                self.last_used = timezone.now()
+                self.save(update_fields=["last_t", "drift", "last_used"])
+                return True
+        return False
+
+
+class RecoveryCodeDevice(Device):
+    """One-time recovery codes for a lost phone: ten codes, shown once, stored only as keyed hashes.
+
+    A code works once (its hash is removed when used); new codes replace the old ones.
+    """
+
+    code_hashes = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+    COUNT = 10
+    PURPOSE = "recovery-code"
+
+    class Meta:
+        verbose_name = _("recovery codes")
+
+    @staticmethod
+    def normalise(code):
+        return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+    @classmethod
+    def hash(cls, code):
+        return blind_index(cls.normalise(code), purpose=cls.PURPOSE)
+
+    def generate(self):
+        """New codes (returned once, in clear, to show the user); the old ones stop working."""
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+        codes = ["".join(secrets.choice(alphabet) for _ in range(10)) for _ in range(self.COUNT)]
+        codes = [f"{code[:5]}-{code[5:]}" for code in codes]
+        self.code_hashes = [self.hash(code) for code in codes]
+        self.save(update_fields=["code_hashes"])
+        return codes
+
+    @property
+    def remaining(self):
+        return len(self.code_hashes)
+
+    def verify_token(self, token):
+        digest = self.hash(token)
+        if len(self.normalise(token)) != 10 or digest not in self.code_hashes:
+            return False
+        self.code_hashes = [h for h in self.code_hashes if h != digest]
+        self.save(update_fields=["code_hashes"])
+        return True
+
+
+# --- Sessions, idempotency, restore drills ---------------------------------------------------------
+
+
+class UserSession(models.Model):
+    """A live login of a user, so that all of a user's sessions can be ended at once (logout,
+    password change or reset, deactivation) whatever the session engine."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    remote_addr = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyKey(models.Model):
+    """The first response to an API POST that carried an ``Idempotency-Key`` (kept 24 hours, per user)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = EncryptedTextField(blank=True, default="")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    completed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"
+
+
+class RestoreDrill(models.Model):
+    """The record of one restore drill (``jindu restore_drill``): what was restored, what was checked,
+    how long it took (measured RTO) and how old the backup was (RPO of that backup)."""
+
+    started = models.DateTimeField()
+    finished = models.DateTimeField()
+    backup_file = models.CharField(_("backup file"), max_length=300)
+    backup_sha256 = models.CharField(max_length=64)
+    backup_created = models.DateTimeField(null=True, blank=True)
+    vendor = models.CharField(max_length=16)
+    ok = models.BooleanField()
+    seconds = models.FloatField(_("duration (s)"))
+    rows_checked = models.BigIntegerField(default=0)
+    audit_rows = models.BigIntegerField(default=0)
+    migrations_applied = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+        verbose_name = _("restore drill")
+
+    def __str__(self):
+        return "{} {}".format(self.started.strftime("%Y-%m-%d %H:%M"), "ok" if self.ok else "FAILED")
+
+    @property
+    def backup_age(self):
+        return (self.started - self.backup_created) if self.backup_created else None

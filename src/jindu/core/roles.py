@@ -23,7 +23,14 @@ def _all(app_labels, actions=("view", "add", "change", "delete")):
     return frozenset(f"{app}.{action}_*" for app in app_labels for action in actions)
 
 
-OFFICER = READ_REFERENCE | WRITE_ORGANISATIONS | DATA_EXCHANGE | _all(BUSINESS_APPS)
+# Field categories (common.fieldrules): which protected fields a role receives. School, company and
+# community-worker roles receive none: no full ID numbers, phones, drug-use history or case details.
+READ_ALL_FIELDS = frozenset({"core.read_identity_data", "core.read_drug_use_data", "core.read_case_data",
+                             "core.read_contact_data", "core.read_internal_data"})
+# Case handling (办案): may open sealed records (common.sealing), with a reason and a case number.
+OPEN_SEALED = frozenset({"core.open_sealed_records"})
+
+OFFICER = READ_REFERENCE | WRITE_ORGANISATIONS | DATA_EXCHANGE | _all(BUSINESS_APPS) | READ_ALL_FIELDS | OPEN_SEALED
 
 ROLE_PERMISSIONS = {
     RoleCode.SYSTEM_ADMIN: frozenset(
@@ -31,9 +38,11 @@ ROLE_PERMISSIONS = {
             "core.view_user", "core.add_user", "core.change_user",
             "core.view_region", "core.view_organisation", "core.view_drug", "core.view_chemical",
             "core.add_organisation", "core.change_organisation", "core.delete_organisation",
+            "core.read_contact_data", "core.read_internal_data",  # of organisations, which they maintain
         }
     ),
-    RoleCode.SECURITY_ADMIN: frozenset({"core.view_user", "core.assign_roles", "core.unlock_user"}),
+    RoleCode.SECURITY_ADMIN: frozenset({"core.view_user", "core.assign_roles", "core.unlock_user",
+                                        "core.view_security_settings"}),
     RoleCode.AUDIT_ADMIN: frozenset({"core.view_auditlog"}),
     RoleCode.REGIONAL_OFFICER: OFFICER,
     RoleCode.PREFECTURE_OFFICER: OFFICER,
@@ -45,7 +54,8 @@ ROLE_PERMISSIONS = {
     RoleCode.SCHOOL_REPORTER: READ_REFERENCE | frozenset({"outreach.view_school*", "outreach.change_school*",
                                                           "outreach.add_school*"}),
     RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*"}),
-    RoleCode.LEADER: READ_REFERENCE | _all(BUSINESS_APPS, ("view",)) | frozenset({"core.export_data"}),
+    RoleCode.LEADER: READ_REFERENCE | _all(BUSINESS_APPS, ("view",)) | frozenset({"core.export_data"})
+    | READ_ALL_FIELDS,
 }
 
 # The level of the region a holder of the role must be scoped to (None: any level).

@@ -1,6 +1,8 @@
 """Audit receivers for authentication events (login, logout, failure, lockout).
 
-These only record what happened; no business rule lives here (STYLE rule 6).
+These only record what happened (STYLE rule 6): the audit row, and the session bookkeeping a
+login needs (its start time for the absolute lifetime, its key so that all of a user's sessions
+can be ended together).
 """
 
 from axes.signals import user_locked_out
@@ -18,6 +20,10 @@ def _addr(request):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    from .services import user_session_started
+
+    if request is not None:
+        user_session_started(request, user)
     with actor_context(user=user, remote_addr=_addr(request)):
         audit.log("auth.login", obj=user, user=user)
 

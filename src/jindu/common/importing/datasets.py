@@ -238,6 +238,10 @@ class Dataset:
                 getattr(instance, name).set(values)
             audit.log_change(instance, "created")
             return CREATED
+        if getattr(instance, "voided", False) or getattr(instance, "sealed", False):
+            # A voided record is restored on its page first; a sealed one is not to be touched by an import.
+            raise RowError(self.natural_key[0], _("An existing record with this key cannot be changed by an "
+                                                  "import."))
         run.require_scope(instance, "view", self.scope_column())
         may_change = run.in_scope(instance, "change")
         before = audit.snapshot(instance)
@@ -250,6 +254,8 @@ class Dataset:
             raise RowError(self.scope_column(), run.out_of_scope_message())
         instance.full_clean()
         run.require_scope(instance, "change", self.scope_column())
+        if getattr(type(instance), "versioned", False):
+            instance.version += 1  # an open edit form of this record is now stale
         instance.save()
         for name, values in m2m.items():
             getattr(instance, name).set(values)
@@ -260,7 +266,9 @@ class Dataset:
 
     def export_queryset(self, actor, params=None):
         """The records ``actor`` may view, filtered like the list page (``params``: its GET parameters)."""
-        queryset = self.model._default_manager.all()
+        from jindu.common.forms import live
+
+        queryset = live(self.model._default_manager.all())
         if actor is not SYSTEM:
             queryset = restrict_queryset(queryset, actor, "view")
         if params and self.filterset_class is not None:

@@ -107,9 +107,16 @@ def write_table(fileobj, fmt, header, rows, title="data"):
 def export_dataset(dataset, actor, fileobj, fmt, params=None):
     """Write the records of ``dataset`` that ``actor`` may view (filtered by the list page's
     ``params``) to ``fileobj`` and audit the export. Returns the number of rows."""
-    queryset = dataset.export_queryset(actor, params)
-    rows = (dataset.export_row(obj) for obj in dataset.export_objects(queryset))
-    count = write_table(fileobj, fmt, [column.key for column in dataset.columns], rows, title=dataset.name)
+    from jindu.common.fieldrules import readable
+    from jindu.common.forms import live
+
+    queryset = live(dataset.export_queryset(actor, params))  # never voided or sealed records
+    # The user's field allowlist: columns of fields their roles may not read are left out.
+    keep = [index for index, column in enumerate(dataset.columns)
+            if actor is SYSTEM or readable(actor, dataset.model, column.field_name or column.key)]
+    header = [dataset.columns[index].key for index in keep]
+    rows = ([row[index] for index in keep] for row in map(dataset.export_row, dataset.export_objects(queryset)))
+    count = write_table(fileobj, fmt, header, rows, title=dataset.name)
     filters = {key: value for key, value in (params or {}).items() if key not in ("format", "page")}
     audit.log(f"{dataset.name}.exported", object_type=model_label(dataset),
               user=None if actor is SYSTEM else actor,

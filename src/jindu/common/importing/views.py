@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jindu.common.forms import JinduForm
+from jindu.common.ratelimit import RateLimited, check, too_many_requests
 
 from . import uploads
 from .datasets import EXPORT_PERMISSION, IMPORT_PERMISSION, all_datasets, get
@@ -77,12 +78,18 @@ class DatasetView(View):
     """Base: resolves the dataset from the URL and checks the permission of ``action``."""
 
     action = "import"
+    rate_limited_methods = ()  # requests counted against the "import" or "export" rate (per user and address)
 
     def dispatch(self, request, dataset, *args, **kwargs):
         self.dataset = dataset_or_404(dataset)
         allowed = self.dataset.can_import if self.action == "import" else self.dataset.can_export
         if not allowed(request.user):
             raise PermissionDenied
+        if request.method in self.rate_limited_methods:
+            try:
+                check(request, self.action)
+            except RateLimited as limited:
+                return too_many_requests(request, limited)
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, template, status=200, **context):
@@ -94,6 +101,7 @@ class UploadView(DatasetView):
     """GET: the upload form. POST: store the file, dry-run it and show the preview."""
 
     template_name = "common/importing/upload.html"
+    rate_limited_methods = ("POST",)
 
     def page(self, request, form, status=200, **context):
         return self.render(request, self.template_name, status=status, form=form, columns=self.dataset.columns,
@@ -133,6 +141,8 @@ class UploadView(DatasetView):
 class ConfirmView(DatasetView):
     """Commit the previewed file of this session (identified by its token, never by a path)."""
 
+    rate_limited_methods = ("POST",)
+
     def post(self, request):
         token = request.POST.get("token", "")
         info = uploads.take(request.session, token, self.dataset.name)
@@ -170,6 +180,7 @@ class ExportView(DatasetView):
     """The records the user may view, filtered like the list page (its GET parameters), as a file."""
 
     action = "export"
+    rate_limited_methods = ("GET",)
 
     def get(self, request):
         fmt = request.GET.get("format", "xlsx")

@@ -25,6 +25,7 @@ VERBS = {
     "sealed": _("sealed"),
     "unsealed": _("unsealed"),
     "opened": _("opened"),
+    "sealed_opened": _("sealed record opened"),
     "published": _("published"),
     "accepted": _("accepted"),
     "returned": _("returned for more work"),

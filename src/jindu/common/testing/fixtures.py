@@ -47,3 +47,48 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_both_factors(monkeypatch):
+    """``client.force_login(user)`` stands for a complete login: password and second factor.
+
+    Two-factor login stays enforced in every test (a session from the real password form reaches
+    only the two-factor pages: ``core/tests/test_two_factor.py``); a test that wants a session with
+    the password alone logs in through the form, or uses ``password_only_login``.
+    """
+    from django.test import Client
+
+    from .helpers import mark_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and locks live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def password_only_login(client):
+    """``password_only_login(user)``: a session that passed the password step only (the real form)."""
+    from django.urls import reverse
+
+    from .helpers import TEST_PASSWORD
+
+    def _login(user, password=TEST_PASSWORD):
+        response = client.post(reverse("login"), {"username": user.get_username(), "password": password})
+        assert response.status_code == 302, response.status_code
+        return client
+
+    return _login

@@ -12,6 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from jindu.common.testing import TEST_PASSWORD, create_user
+from jindu.common.testing.helpers import login_with_two_factors
 from jindu.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_four_failures_do_not_lock(client, officer):
 def test_session_expires_after_30_idle_minutes(client, officer):
     start = timezone.now()
     with freeze_time(start) as clock:
-        login(client, officer.username, TEST_PASSWORD)
+        login_with_two_factors(client, officer)
         assert client.get(reverse("home")).status_code == 200
         clock.tick(timedelta(minutes=29))
         assert client.get(reverse("home")).status_code == 200  # activity renews the idle timer
@@ -85,7 +86,7 @@ def test_new_session_key_at_login(client, officer):
 
 def test_first_login_must_change_password(client):
     user = create_user("newbie", ["regional_officer"], "540000", must_change_password=True)
-    login(client, "newbie", TEST_PASSWORD)
+    login_with_two_factors(client, user)
     response = client.get(reverse("core:organisation_list"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
     assert client.get("/api/v1/core/organisations").status_code == 401

@@ -82,7 +82,8 @@ def test_officer_creates_in_scope_and_change_is_audited(client):
     entry = AuditLog.objects.get(action="core.organisation.created", object_id=str(org.pk))
     assert entry.actor_id == officer.pk and entry.source == "web" and entry.after["name"] == "城关区社区"
     client.post(reverse("core:organisation_edit", args=[org.pk]), {"name": "城关区某社区", "kind": "community",
-                                                                    "region": region("540102").pk, "is_active": "on"})
+                                                                    "region": region("540102").pk, "is_active": "on",
+                                                                    "version": org.version})
     updates = AuditLog.objects.filter(action="core.organisation.updated", object_id=str(org.pk))
     assert updates.count() == 1
     assert updates.get().before["name"] == "城关区社区" and updates.get().after["name"] == "城关区某社区"
