@@ -1,11 +1,14 @@
 """The month rules of the reconciliation for a whole region in set-based SQL (``jindu reconcile``, the bench).
 
 One statement computes, for every unit x substance x month with transactions, the same numbers as
-:func:`jindu.precursors.reconciliation.reconcile`:
+:func:`jindu.precursors.reconciliation.reconcile`, with window functions only (no self-join, so the
+aggregate underneath can run in parallel):
 
-- C(M), the cumulative net movement (in - out) up to and including M;
-- k, the last month before M holding a stocktake, and S(k), its last stocktake;
-- expected(M) = S(k) + C(M) - C(k), or C(M) when there is no such k; opening(M) = expected(M) - net(M).
+- C(M), the cumulative net movement (in - out) up to and including M, and for a month with a stocktake
+  A(M) = S(M) - C(M);
+- Y(M), the A of the last stocktake month up to M (FIRST_VALUE over the run of months since it);
+- expected(M) = C(M) + Y(previous month), or C(M) before the first stocktake; opening(M) = expected(M) - net(M).
+  (With k the last stocktake month before M: S(k) + C(M) - C(k), as the month-by-month definition gives.)
 
 It keeps only what must be stored: the months a rule flags (reconciliation, negative expected stock) and each
 pair's last month (its balance). Flags are then brought in line by the same :class:`services.FlagStore` as the
@@ -45,9 +48,9 @@ def _in_list(values):
 def month_sql(region_path=None):
     """(sql, params) of the month table with expected stock, restricted to the region's units when given.
 
-    On PostgreSQL the ledger is read once: the month's movements and its last stocktake (an ordered
-    aggregate over the month's stocktakes) come out of the same GROUP BY. Elsewhere the stocktakes are read
-    in a second pass with ROW_NUMBER."""
+    The movements are summed in one (parallel) pass over the ledger; the month's last stocktake comes from the
+    partial index ``precursors_tx_stocktakes`` (DISTINCT ON over an index-only scan on PostgreSQL, ROW_NUMBER
+    elsewhere)."""
     unit_filter, params = "", []
     if region_path is not None:
         unit_filter = (f" AND t.unit_id IN (SELECT u.id FROM {UNIT} u JOIN {REGION} r ON r.id = u.region_id"
@@ -56,16 +59,25 @@ def month_sql(region_path=None):
     net = (f"SUM(CASE WHEN t.direction IN ({_in_list(INFLOWS)}) THEN t.base_quantity "
            f"WHEN t.direction IN ({_in_list(OUTFLOWS)}) THEN -t.base_quantity ELSE 0 END)")
     if connection.vendor == "postgresql":
+        params = params * 2  # the ledger is read twice: movements (one parallel scan) and stocktakes (an index)
         months = f"""
-        m AS (
-            SELECT t.unit_id, t.substance_id, t.month, {net} AS net,
-                   (array_agg(t.base_quantity ORDER BY t.date DESC, t.id DESC)
-                        FILTER (WHERE t.direction = 'stocktake'))[1] AS s,
-                   (array_agg(t.date ORDER BY t.date DESC, t.id DESC)
-                        FILTER (WHERE t.direction = 'stocktake'))[1] AS d
+        moves AS (
+            SELECT t.unit_id, t.substance_id, t.month, {net} AS net
             FROM {TX} t
             WHERE TRUE{unit_filter}
             GROUP BY t.unit_id, t.substance_id, t.month
+        ),
+        st AS (
+            SELECT DISTINCT ON (t.unit_id, t.substance_id, t.month) t.unit_id, t.substance_id, t.month,
+                   t.base_quantity AS s, t.date AS d
+            FROM {TX} t
+            WHERE t.direction = 'stocktake'{unit_filter}
+            ORDER BY t.unit_id, t.substance_id, t.month, t.date DESC, t.id DESC
+        ),
+        m AS (
+            SELECT moves.unit_id, moves.substance_id, moves.month, moves.net, st.s, st.d
+            FROM moves LEFT JOIN st ON st.unit_id = moves.unit_id AND st.substance_id = moves.substance_id
+                                     AND st.month = moves.month
         )"""
     else:
         params = params * 2  # the ledger is read twice: movements and stocktakes
@@ -90,35 +102,34 @@ def month_sql(region_path=None):
             FROM moves LEFT JOIN st ON st.unit_id = moves.unit_id AND st.substance_id = moves.substance_id
                                      AND st.month = moves.month
         )"""
+    tolerance = ("CASE WHEN sub.tolerance_rate * e.expected > sub.reconciliation_minimum "
+                 "THEN sub.tolerance_rate * e.expected ELSE sub.reconciliation_minimum END")
     sql = f"""
-    WITH {months},
-    j AS (
-        SELECT m.unit_id, m.substance_id, m.month, m.net, m.s, m.d,
-               SUM(m.net) OVER w AS cum,
-               MAX(CASE WHEN m.s IS NOT NULL THEN m.month END) OVER (
-                   PARTITION BY m.unit_id, m.substance_id ORDER BY m.month
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS anchor,
-               MAX(CASE WHEN m.s IS NOT NULL THEN m.month END) OVER w AS last_count,
-               ROW_NUMBER() OVER (PARTITION BY m.unit_id, m.substance_id ORDER BY m.month DESC) AS from_end,
-               MIN(m.month) OVER (PARTITION BY m.unit_id, m.substance_id) AS first_month
-        FROM m
-        WINDOW w AS (PARTITION BY m.unit_id, m.substance_id ORDER BY m.month ROWS UNBOUNDED PRECEDING)
-    ),
-    e AS (
-        SELECT j.unit_id, j.substance_id, j.month, j.net, j.s, j.from_end, j.first_month, j.last_count,
-               j.cum + COALESCE(a.s - a.cum, 0) AS expected
-        FROM j LEFT JOIN j a ON a.unit_id = j.unit_id AND a.substance_id = j.substance_id AND a.month = j.anchor
-    )
-    SELECT e.unit_id, e.substance_id, e.month, e.expected - e.net AS opening, e.expected, e.s, e.from_end,
-           e.first_month, l.s AS last_s, l.d AS last_d
-    FROM e
+    WITH {months}
+    SELECT e.unit_id, e.substance_id, e.month, e.expected - e.net AS opening, e.expected, e.s,
+           CASE WHEN e.next_month IS NULL THEN 1 ELSE 0 END AS last_row, e.first_month, e.last_s, e.last_d,
+           CASE WHEN e.s IS NOT NULL AND ABS(e.s - e.expected) > ({tolerance}) THEN 1 ELSE 0 END AS flagged
+    FROM (
+        SELECT z.*, z.cum + COALESCE(LAG(z.y) OVER (PARTITION BY z.unit_id, z.substance_id ORDER BY z.month), 0)
+                    AS expected
+        FROM (
+            SELECT q.*,
+                   FIRST_VALUE(q.a) OVER g AS y, FIRST_VALUE(q.s) OVER g AS last_s, FIRST_VALUE(q.d) OVER g AS last_d
+            FROM (
+                SELECT m.unit_id, m.substance_id, m.month, m.net, m.s, m.d,
+                       SUM(m.net) OVER w AS cum,
+                       CASE WHEN m.s IS NOT NULL THEN m.s - SUM(m.net) OVER w END AS a,
+                       COUNT(m.s) OVER w AS grp,
+                       LEAD(m.month) OVER w AS next_month,
+                       FIRST_VALUE(m.month) OVER w AS first_month
+                FROM m
+                WINDOW w AS (PARTITION BY m.unit_id, m.substance_id ORDER BY m.month ROWS UNBOUNDED PRECEDING)
+            ) q
+            WINDOW g AS (PARTITION BY q.unit_id, q.substance_id, q.grp ORDER BY q.month)
+        ) z
+    ) e
     JOIN {SUBSTANCE} sub ON sub.id = e.substance_id
-    LEFT JOIN j l ON e.from_end = 1 AND l.unit_id = e.unit_id AND l.substance_id = e.substance_id
-                 AND l.month = e.last_count
-    WHERE e.from_end = 1 OR e.expected < 0 OR (
-        e.s IS NOT NULL AND ABS(e.s - e.expected) > (
-            CASE WHEN sub.tolerance_rate * e.expected > sub.reconciliation_minimum
-                 THEN sub.tolerance_rate * e.expected ELSE sub.reconciliation_minimum END))
+    WHERE e.next_month IS NULL OR e.expected < 0 OR (e.s IS NOT NULL AND ABS(e.s - e.expected) > ({tolerance}))
     """
     return sql, params
 
@@ -149,67 +160,83 @@ def _date(value):
 
 
 def reconcile_region_months(region=None):
-    """Recompute the month rules and the balances of every pair (of ``region``) set-based. Returns the counts."""
+    """Recompute the month rules and the balances of every pair (of ``region``) set-based. Returns the counts.
+
+    The statement returns only the flagged months and each pair's last month (a few rows per pair at most);
+    flags are compared with the stored ones with exact decimals, balances are upserted in one statement."""
     from .services import FlagStore, _month_flags
 
     store = FlagStore()
     substances = {s.pk: s for s in Substance.objects.all()}
-    with db.atomic():
+    with db.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {TX} IN SHARE MODE")
-                # One large sort and hash per run: give this transaction the memory a batch job deserves.
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+            cursor.execute(f"LOCK TABLE {TX} IN SHARE MODE")
+            # One large hash and sort per run: give this transaction the memory a batch job deserves.
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
         sql, params = month_sql(region_path_filter(region))
+        cursor.execute(sql, params)
         desired, balances = {}, {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for unit_id, substance_id, month, opening, expected, s, from_end, first, last_s, last_d in cursor:
-                month, expected, s = _date(month), _dec(expected), _dec(s)
-                substance = substances[substance_id]
-                difference = tolerance = None
-                flagged = False
-                if s is not None:
-                    difference = s - expected
-                    tolerance = tolerance_for(expected, substance.tolerance_rate, substance.reconciliation_minimum)
-                    flagged = abs(difference) > tolerance
-                result = MonthResult(month, _dec(opening), None, None, expected, s, difference, tolerance, flagged)
-                desired.update(_month_flags((unit_id, substance_id), [result], substance))
-                if from_end == 1:
-                    balances[(unit_id, substance_id)] = (_date(first), month, expected, _dec(last_s), _date(last_d))
+        for unit_id, substance_id, month, opening, expected, s, last_row, first, last_s, last_d, flag in cursor:
+            if last_row == 1:
+                balances[(unit_id, substance_id)] = (_date(first), _date(month), expected, last_s, _date(last_d))
+            if not flag and not expected < 0:
+                continue
+            month, expected, s = _date(month), _dec(expected), _dec(s)
+            substance = substances[substance_id]
+            difference = tolerance = None
+            flagged = False
+            if s is not None:
+                difference = s - expected
+                tolerance = tolerance_for(expected, substance.tolerance_rate, substance.reconciliation_minimum)
+                flagged = abs(difference) > tolerance
+            result = MonthResult(month, _dec(opening), None, None, expected, s, difference, tolerance, flagged)
+            desired.update(_month_flags((unit_id, substance_id), [result], substance))
         existing = ReconciliationFlag.objects.filter(rule__in=[FlagRule.RECONCILIATION, FlagRule.NEGATIVE_STOCK])
         if region is not None:
             existing = existing.filter(unit__region__path__startswith=region.path)
         store.apply(list(existing), desired)
-        _store_balances(balances, region)
+        _store_balances(cursor, balances, region)
         audit.log("precursors.reconciliation.rebuilt", object_type="precursors.reconciliationflag",
                   extra={"region": region.code if region is not None else None, "pairs": len(balances),
                          "raised": store.raised, "cleared": store.cleared})
     return {"pairs": len(balances), "flags": len(desired), "raised": store.raised, "cleared": store.cleared}
 
 
-def _store_balances(balances, region):
-    """Upsert every pair's balance in one statement per 3,000 pairs; pairs without lines are emptied."""
+BALANCE_COLUMNS = ("unit_id", "substance_id", "first_month", "last_month", "closing_expected", "last_stocktake",
+                   "last_stocktake_on")
+# A balance that did not change is not rewritten (``computed_at`` says when it last changed).
+UPSERT = f"""
+    ON CONFLICT (unit_id, substance_id) DO UPDATE SET
+        first_month = excluded.first_month, last_month = excluded.last_month,
+        closing_expected = excluded.closing_expected, last_stocktake = excluded.last_stocktake,
+        last_stocktake_on = excluded.last_stocktake_on, computed_at = excluded.computed_at,
+        last_updated = excluded.last_updated
+    WHERE ({", ".join(f"{StockBalance._meta.db_table}.{c}" for c in BALANCE_COLUMNS[2:])})
+          IS DISTINCT FROM ({", ".join(f"excluded.{c}" for c in BALANCE_COLUMNS[2:])})"""
+
+
+def _store_balances(cursor, balances, region):
+    """Upsert every pair's balance (PostgreSQL: one statement over arrays; elsewhere 3,000 rows a statement);
+    balances of pairs without lines any more are emptied."""
     now = timezone.now()
-    rows = [(u, s, first, last, closing, last_s, last_d, now)
-            for (u, s), (first, last, closing, last_s, last_d) in balances.items()]
     table = StockBalance._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 3000):  # 30,000 parameters: within SQLite's and PostgreSQL's limits
+    rows = [(u, s, *values) for (u, s), values in balances.items()]
+    columns = ", ".join(BALANCE_COLUMNS)
+    if connection.vendor == "postgresql":
+        arrays = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in BALANCE_COLUMNS]
+        cursor.execute(f"""
+            INSERT INTO {table} ({columns}, computed_at, created, last_updated)
+            SELECT *, %s::timestamptz, %s::timestamptz, %s::timestamptz
+            FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::numeric[], %s::numeric[],
+                        %s::date[])
+            {UPSERT}""", [now, now, now, *arrays])
+    else:
+        for start in range(0, len(rows), 3000):  # 30,000 parameters: within SQLite's limit
             chunk = rows[start:start + 3000]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            params = []
-            for u, s, first, last, closing, last_s, last_d, stamp in chunk:
-                params.extend([u, s, first, last, closing, last_s, last_d, stamp, stamp, stamp])
-            cursor.execute(f"""
-                INSERT INTO {table} (unit_id, substance_id, first_month, last_month, closing_expected,
-                                     last_stocktake, last_stocktake_on, computed_at, created, last_updated)
-                VALUES {values}
-                ON CONFLICT (unit_id, substance_id) DO UPDATE SET
-                    first_month = excluded.first_month, last_month = excluded.last_month,
-                    closing_expected = excluded.closing_expected, last_stocktake = excluded.last_stocktake,
-                    last_stocktake_on = excluded.last_stocktake_on, computed_at = excluded.computed_at,
-                    last_updated = excluded.last_updated""", params)
+            params = [value for row in chunk for value in (*row, now, now, now)]
+            cursor.execute(f"INSERT INTO {table} ({columns}, computed_at, created, last_updated) "
+                           f"VALUES {values} {UPSERT}", params)
     stale = StockBalance.objects.exclude(first_month__isnull=True)
     if region is not None:
         stale = stale.filter(unit__region__path__startswith=region.path)

@@ -351,6 +351,10 @@ class Transaction(UnitScopedModel):
         indexes = [
             models.Index(fields=["unit", "substance", "month"], name="precursors_tx_pair_month"),
             models.Index(fields=["date"], name="precursors_tx_date"),
+            # The last stocktake of each pair and month, read in order without touching the table (PostgreSQL
+            # covers base_quantity; elsewhere the partial index still narrows the scan).
+            models.Index(fields=["unit", "substance", "month", "-date", "-id"], include=["base_quantity"],
+                         condition=models.Q(direction="stocktake"), name="precursors_tx_stocktakes"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=0) & models.Q(base_quantity__gte=0),

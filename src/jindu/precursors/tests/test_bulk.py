@@ -69,3 +69,31 @@ def test_reconcile_command(ledger, capsys):
     call_command("reconcile")
     assert '"pairs": 12' in capsys.readouterr().out
     assert ReconciliationFlag.objects.filter(rule=FlagRule.LICENCE_VALIDITY).exists()
+
+
+def test_a_pair_without_lines_loses_its_balance(ledger):
+    units, _ = ledger
+    reconcile_region_months()
+    gar = units[2]
+    assert StockBalance.objects.filter(unit=gar).exclude(first_month__isnull=True).exists()
+    ReconciliationFlag.objects.filter(unit=gar).delete()
+    Transaction.objects.filter(unit=gar).delete()
+    reconcile_region_months(region("540100"))  # another region: Gar's balances stay as they were
+    assert StockBalance.objects.filter(unit=gar).exclude(first_month__isnull=True).exists()
+    reconcile_region_months(region("542500"))
+    assert not StockBalance.objects.filter(unit=gar).exclude(first_month__isnull=True).exists()
+    assert StockBalance.objects.filter(unit=units[0]).exclude(first_month__isnull=True).exists()
+
+
+def test_a_changed_ledger_changes_the_balance(ledger):
+    from decimal import Decimal
+
+    reconcile_region_months()
+    line = Transaction.objects.exclude(direction__in=["stocktake", "transfer"]).order_by("-date").first()
+    line.quantity = line.base_quantity = line.base_quantity + Decimal(7)
+    line.quantity_unit = "kg"
+    line.save()
+    reconcile_region_months()
+    after_bulk = balances()
+    reconcile_pairs(set(Transaction.objects.values_list("unit_id", "substance_id")))
+    assert balances() == after_bulk
