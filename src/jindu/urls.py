@@ -49,6 +49,7 @@ urlpatterns = [
     path("persons/", include("jindu.persons.urls")),
     path("cases/", include("jindu.cases.urls")),
     path("outreach/", include("jindu.outreach.urls")),
+    path("quiz/", include("jindu.outreach.public_urls")),  # the public prize quiz (no login; reviewed)
     path("supervision/", include("jindu.supervision.urls")),
     path("reports/", include("jindu.reports.urls")),
     path("data/", include("jindu.common.importing.urls")),

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class OutreachConfig(AppConfig):
     """Publicity and education (宣): campaigns and events, school prevention education, education
-    bases and their inspections, model-school review, short-video contests."""
+    bases and their inspections, model-school review, short-video contests, the public prize quiz."""
 
     name = "jindu.outreach"
     label = "outreach"
@@ -14,6 +14,7 @@ class OutreachConfig(AppConfig):
         from jindu.common.navigation import MenuItem, register_menu
 
         from . import importers  # noqa: F401  (register the import/export datasets)
+        from .quiz import importers as quiz_importers  # noqa: F401
 
         register_menu("publicise", _("Publicity and education"), "speakerphone", [
             MenuItem(_("Overview"), "outreach:index", "outreach.view_event"),
@@ -26,4 +27,6 @@ class OutreachConfig(AppConfig):
             MenuItem(_("Model-school reviews"), "outreach:modelschoolreview_list", "outreach.view_modelschoolreview"),
             MenuItem(_("Video contests"), "outreach:videocontest_list", "outreach.view_videocontest"),
             MenuItem(_("My judging"), "outreach:judging", "outreach.add_judgescore"),
+            MenuItem(_("Prize quizzes"), "outreach:quiz_list", "outreach.view_quiz"),
+            MenuItem(_("Question bank"), "outreach:question_list", "outreach.view_question"),
         ])

@@ -17,7 +17,9 @@ For 2024-01-01 to 2024-06-30, region 540000:
   submitted in April and May, judged by five judges (paper sheets loaded by the system; two entries come
   from a judge's own unit and are not scored by that judge) and closed on 20 June with 10 selected.
 
-The online prize quiz (690,000 participations) belongs to the quiz (issue 7) and is not loaded here.
+The online prize quiz: the 690,000 participations of the 6.26 month are loaded as imported daily counts
+per prefecture (an aggregate, see ``quiz/demo.py``); the platform's own quiz is demonstrated with a reviewed
+question bank, a closed autumn quiz with real attempts and its prize draw, and an always-open practice quiz.
 
 Idempotent: every record is found by its natural key (reference, name) before it is created; a
 closed contest is left alone. Everything goes through the services as the system actor; no user
@@ -96,6 +98,9 @@ def load():
     _bases(rng)
     _review(schools)
     _contest(rng)
+    from .quiz import demo as quiz_demo
+
+    quiz_demo.load()
 
 
 # --- Campaigns and events ---------------------------------------------------------------------

@@ -704,3 +704,20 @@ class JudgeScore(JinduModel):
             raise ValidationError({"score": _("At most {max} points.").format(max=self.criterion.max_score)})
         if self.entry_id and self.judge_id and self.judge.has_conflict(self.entry):
             raise ValidationError(_("A judge cannot score an entry of their own unit."))
+
+
+# --- The public prize quiz (outreach/quiz/) -------------------------------------------------------
+
+from .quiz.models import (  # noqa: E402,F401  (models of the quiz sub-module belong to this app)
+    Participant,
+    Question,
+    QuestionCategory,
+    Quiz,
+    QuizAttempt,
+    QuizDailyCount,
+    QuizDraw,
+    QuizDrawRule,
+    QuizLoginCode,
+    QuizPrize,
+    QuizWinner,
+)

@@ -32,8 +32,13 @@ def statistics(date_from, date_to, region):
       of their ``reached``;
     - ``videos_submitted``: contest entries submitted inside the period under the region;
       ``videos_selected``: of those, the entries their contest selected;
-    - ``quiz_attempts`` / ``quiz_participants``: 0 until the public quiz (issue 7) provides them.
+    - ``quiz_attempts`` / ``quiz_participants``: attempts of the public quiz submitted inside the period
+      whose participant's region lies under the region (an attempt without a region counts only for the
+      root region), and the distinct participants among them; imported campaign counts are added
+      (``quiz.selectors.statistics``).
     """
+    from .quiz.selectors import statistics as quiz_statistics
+
     events = Event.objects.filter(region_q("region", region), held_on__gte=date_from, held_on__lte=date_to)
     figures = events.aggregate(count=Count("id"), reached=Sum("reached"))
     entries = ContestEntry.objects.filter(region_q("region", region), submitted_on__gte=date_from,
@@ -43,8 +48,7 @@ def statistics(date_from, date_to, region):
         "outreach": {
             "events": figures["count"] or 0,
             "people_reached": int(figures["reached"] or 0),
-            "quiz_attempts": 0,
-            "quiz_participants": 0,
+            **quiz_statistics(date_from, date_to, region),
             "videos_submitted": videos["submitted"] or 0,
             "videos_selected": videos["selected"] or 0,
         }

@@ -19,6 +19,8 @@ from .models import (
     SchoolActivity,
     VideoContest,
 )
+from .quiz import views as quiz_views
+from .quiz.models import Question, QuestionCategory, Quiz, QuizDailyCount, QuizDrawRule, QuizPrize
 
 app_name = "outreach"
 
@@ -78,4 +80,29 @@ urlpatterns = [
     path("entries/<int:pk>/video/", views.ContestEntryVideoView.as_view(), name="contestentry_video"),
     path("entries/<int:pk>/score/", views.ContestEntryScoreView.as_view(), name="contestentry_score"),
     path("judging/", views.JudgingView.as_view(), name="judging"),
+    # --- the prize quiz (staff side; the public pages are in public_urls.py) ---
+    *crud(QuestionCategory, prefix="quiz-categories/", list_view=quiz_views.QuestionCategoryListView,
+          detail_view=quiz_views.QuestionCategoryDetailView, edit_view=quiz_views.QuestionCategoryEditView,
+          delete_view=quiz_views.QuestionCategoryDeleteView),
+    *crud(Question, prefix="quiz-questions/", list_view=quiz_views.QuestionListView,
+          detail_view=quiz_views.QuestionDetailView, edit_view=quiz_views.QuestionEditView,
+          delete_view=quiz_views.QuestionDeleteView),
+    path("quiz-questions/<int:pk>/approve/", quiz_views.QuestionApproveView.as_view(), name="question_approve"),
+    path("quiz-questions/<int:pk>/withdraw/", quiz_views.QuestionWithdrawView.as_view(), name="question_withdraw"),
+    *crud(Quiz, prefix="quizzes/", list_view=quiz_views.QuizListView, detail_view=quiz_views.QuizDetailView,
+          edit_view=quiz_views.QuizEditView, delete_view=quiz_views.QuizDeleteView),
+    path("quizzes/<int:pk>/publish/", quiz_views.QuizPublishView.as_view(), name="quiz_publish"),
+    path("quizzes/<int:pk>/unpublish/", quiz_views.QuizUnpublishView.as_view(), name="quiz_unpublish"),
+    path("quizzes/<int:pk>/live/", quiz_views.QuizLiveView.as_view(), name="quiz_live"),
+    path("quizzes/<int:pk>/live.json", quiz_views.QuizLiveJsonView.as_view(), name="quiz_live_json"),
+    path("quizzes/<int:pk>/recount/", quiz_views.QuizRecountView.as_view(), name="quiz_recount"),
+    path("quizzes/<int:pk>/results/", quiz_views.QuizResultsExportView.as_view(), name="quiz_results"),
+    path("quizzes/<int:pk>/draw/", quiz_views.QuizDrawView.as_view(), name="quiz_draw"),
+    path("quizzes/live-card/", quiz_views.QuizLiveCardView.as_view(), name="quiz_live_card"),
+    *crud(QuizDrawRule, prefix="quiz-rules/", edit_view=quiz_views.DrawRuleEditView,
+          delete_view=quiz_views.DrawRuleDeleteView),
+    *crud(QuizPrize, prefix="quiz-prizes/", edit_view=quiz_views.PrizeEditView, delete_view=quiz_views.PrizeDeleteView),
+    *crud(QuizDailyCount, prefix="quiz-counts/", list_view=quiz_views.QuizDailyCountListView,
+          detail_view=quiz_views.QuizDailyCountDetailView, edit_view=quiz_views.QuizDailyCountEditView,
+          delete_view=quiz_views.QuizDailyCountDeleteView),
 ]

@@ -20,7 +20,8 @@ def test_demo_reproduces_the_report_and_is_idempotent():
     demo.load()
     figures = selectors.statistics(demo.D(2024, 1, 1), demo.D(2024, 6, 30), region("540000"))["outreach"]
     assert figures["videos_submitted"] == 38 and figures["videos_selected"] == 10
-    assert figures["quiz_attempts"] == 0 and figures["events"] == Event.objects.count()
+    assert figures["quiz_attempts"] == 690_000 and figures["quiz_participants"] == 431_250
+    assert figures["events"] == Event.objects.count()
     spring = Campaign.objects.get(name=demo.SPRING)
     assert (spring.end_on - spring.start_on).days + 1 == 40
     assert Event.objects.filter(campaign=spring, kind="transport_hub").count() >= 20
