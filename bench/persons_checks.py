@@ -123,7 +123,7 @@ def clear(connection):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE persons_alert, persons_drugtest, persons_handover, persons_contact, "
                        "persons_riskassessment, persons_identitydisclosure, persons_episode, persons_person, "
-                       "persons_drivingcheck CASCADE")
+                       "persons_drivingcheck RESTART IDENTITY CASCADE")
 
 
 def bench_alerts():
@@ -243,8 +243,7 @@ def worker(args):
         load_reference_data()
     persons = args.persons
     generated = None
-    if args.regenerate or Person.objects.count() != persons or \
-            DrugTest.objects.order_by("-pk").values_list("pk", flat=True).first() != persons * TESTS_PER_PERSON:
+    if args.regenerate or Person.objects.count() != persons or DrugTest.objects.count() != persons * TESTS_PER_PERSON:
         clear(connection)
         started = time.perf_counter()
         generate(connection, persons)

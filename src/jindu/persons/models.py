@@ -91,6 +91,9 @@ class Person(PersonRecord):
     person_path = ""
     scope_field = "region"
     audit_masked_fields = ("id_number", "passport_no", "phone", "name", "address")
+    # common.fieldrules: the full values go only to holders of core.read_<category>_data (officers, leaders),
+    # and even then only through the audited "show the full numbers" action; everyone else sees them masked.
+    field_categories = {"id_number": "identity", "passport_no": "identity", "phone": "contact", "address": "contact"}
 
     id_number = EncryptedTextField(_("identity number"), blank=True, default="")
     id_hash = models.CharField(
@@ -450,6 +453,7 @@ class LicenceCertificate(JinduModel):
     scope_field = "region"
     audit_views = True
     audit_masked_fields = ("id_number", "applicant_name")
+    field_categories = {"id_number": "identity"}
 
     number = models.CharField(_("certificate number"), max_length=32, unique=True, editable=False)
     verification_code = models.CharField(_("verification code"), max_length=16, editable=False)

@@ -158,20 +158,29 @@ def person_update(*, actor, instance, data, photo=None):
 
 @transaction.atomic
 def person_disclose_identity(*, actor, person, reason):
-    """Show the full identity number, passport, phone and address: permitted roles only, with a reason, audited.
-    A community worker gets the phone and address of an assigned person, never the identity number."""
+    """Show the full identity number, passport, phone and address: permitted roles only (the fields of the
+    categories the user may read), with a reason, audited. A community worker reads none of them."""
     require_perm(actor, "persons.add_identitydisclosure")
     require(actor, person, "view")
+    if not revealable_fields(actor):
+        raise PermissionDenied("no field category to reveal")
     reason = (reason or "").strip()
     if len(reason) < 4:
         raise ValidationError({"reason": _("Say why you need the full number (at least 4 characters).")})
     disclosure = IdentityDisclosure.objects.create(person=person, user=actor, reason=reason[:200])
     audit.log("persons.person.unmasked", obj=person, user=actor, extra={"reason": reason[:200],
                                                                        "disclosure": disclosure.pk})
-    revealed = {"phone": person.phone, "address": person.address}
-    if not worker_only(actor):  # a community worker may call and visit, never read the identity number
-        revealed.update({"id_number": person.id_number, "passport_no": person.passport_no})
-    return revealed
+    return {name: getattr(person, name) for name in revealable_fields(actor)}
+
+
+def revealable_fields(user):
+    """The masked fields ``user`` may ask to see in full: common.fieldrules categories (identity, contact),
+    which core/roles.py grants to officers and leaders and not to community workers."""
+    from jindu.common.fieldrules import readable
+
+    if user is None or not user.has_perm("persons.add_identitydisclosure"):
+        return []
+    return [name for name in ("id_number", "passport_no", "phone", "address") if readable(user, Person, name)]
 
 
 # --- episodes and handovers --------------------------------------------------------------------------

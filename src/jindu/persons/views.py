@@ -86,7 +86,7 @@ class PersonDetailView(ObjectDetailView):
             "contacts": instance.contacts.select_related("worker")[:10],
             "handovers": instance.handovers.select_related("community_worker"),
             "alerts": instance.alerts.exclude(state="resolved"),
-            "can_reveal": user.has_perm("persons.add_identitydisclosure"),
+            "can_reveal": bool(services.revealable_fields(user)),
             "can_assess": user.has_perm("persons.add_riskassessment"),
             "can_add": {name: user.has_perm(f"persons.add_{name}") for name in ("episode", "drugtest", "contact")},
             "enforcement": enforcement_records(user, instance),
@@ -122,6 +122,8 @@ class PersonRevealView(PersonDetailView):
         try:
             self.revealed = services.person_disclose_identity(actor=request.user, person=person,
                                                               reason=form.cleaned_data["reason"])
+        except PermissionDenied as error:
+            raise Http404 from error
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(person.get_absolute_url())

@@ -141,8 +141,10 @@ def test_community_worker_sees_only_assigned_persons_and_never_the_id(client):
     assert set(Person.objects.restrict(worker)) == {mine}
     assert client.get(reverse("persons:person", args=[other.pk])).status_code == 404
     assert client.get(reverse("persons:person", args=[mine.pk])).status_code == 200
-    html = client.post(reverse("persons:person_reveal", args=[mine.pk]), {"reason": "上门走访"}).content.decode()
-    assert "13812345678" in html and mine.id_number not in html
+    # core/roles.py (security): community workers read no identity or contact data, not even on request
+    assert client.post(reverse("persons:person_reveal", args=[mine.pk]), {"reason": "上门走访"}).status_code == 404
+    html = client.get(reverse("persons:person", args=[mine.pk])).content.decode()
+    assert "13812345678" not in html and mine.id_number not in html and 'name="reason"' not in html
     items = client.get("/api/v1/persons/persons").json()["items"]
     assert [item["id"] for item in items] == [mine.pk]
 
