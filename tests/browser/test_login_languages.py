@@ -28,7 +28,8 @@ def test_login_switch_to_tibetan_and_logout(server, page, shot):
     page.click("#login-button")
     # First login: the password alone reaches only the two-factor set-up, with a QR code drawn by the server.
     assert "/core/2fa/setup/" in page.url
-    assert page.evaluate("document.getElementById('otp-qr').naturalWidth") > 0
+    page.wait_for_function("document.getElementById('otp-qr').complete")
+    assert page.evaluate("document.getElementById('otp-qr').naturalWidth") > 100  # the QR code was drawn
     shot(page, "otp-setup-zh")
     secret = page.locator("#otp-secret").text_content().replace(" ", "")
     server["otp_key"] = base64.b32decode(secret + "=" * (-len(secret) % 8))

@@ -1,3 +1,5 @@
+import io
+
 import django_otp
 from django.conf import settings
 from django.contrib import messages
@@ -503,7 +505,9 @@ def otp_qr(request):
         raise Http404
     device = services.otp_pending_device(request.user)
     qr = segno.make(device.config_url(settings.OTP_TOTP_ISSUER), error="m")
-    response = HttpResponse(qr.svg_inline(scale=5, dark="#182433"), content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=5, dark="#182433", xmldecl=False, svgclass=None, lineclass=None)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -72,10 +72,15 @@ def _force_login_passes_both_factors(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and locks live in the cache: every test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit counters and locks live in the cache: every test starts with none.
 
-    cache.clear()
+    Only the per-process memory cache is cleared; a shared cache (REDIS_URL) is left alone.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
     yield
 
 
