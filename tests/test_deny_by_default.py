@@ -8,6 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Reviewed: pages an anonymous visitor may open. Add to it only after review.
 PUBLIC = {"login", "set_language", "healthz", "robots"}
 PUBLIC |= {"persons:certificate_verify"}  # reviewed: shows validity, date and result only
+# Reviewed: the public prize quiz (outreach/public_views.py). Participants sign in with a phone code or a
+# WeChat-style login of their own (never a staff account); every page is rate limited; the answer key is
+# served only after submission; the draw record publishes pseudonymous participant codes only.
+PUBLIC |= {f"quiz:{name}" for name in (
+    "index", "quiz", "start", "draw", "draw_json", "attempt", "result", "login", "verify", "wechat",
+    "wechat_callback", "logout", "profile", "me", "api_time", "api_sms", "api_verify", "api_profile", "api_quiz",
+    "api_start", "api_attempt", "api_submit")}
 
 
 def _patterns(resolver, prefix="", namespace=""):
