@@ -17,8 +17,9 @@ Three timings, best of ``--runs``:
   balances, opening from the previous month's stocktake;
 - ``app``: ``jindu reconcile --months-only`` as the application runs it: ledger lock, the same SQL, flags
   brought in line, every pair's balance upserted, audit record.
-All three run with the same ``work_mem`` (256MB, the setting the application's bulk run uses). Exit status 1
-when ``app`` misses 30 s or app/bare exceeds 1.5.
+All three run with the settings of the application's bulk run (``precursors.bulk.batch_settings``: work_mem
+256MB, no JIT). The machine's load average is printed with each timing: on a shared machine the absolute
+times move with it, the ratios much less. Exit status 1 when ``app`` misses 30 s or app/bare exceeds 1.5.
 """
 
 import argparse
@@ -126,7 +127,9 @@ def best(label, function, runs):
         started = time.perf_counter()
         result = function()
         times.append(time.perf_counter() - started)
-    print(f"{label:<8} best {min(times):7.2f} s   runs {', '.join(f'{t:.2f}' for t in times)}   {result}", flush=True)
+    load = os.getloadavg()[0]
+    print(f"{label:<8} best {min(times):7.2f} s   runs {', '.join(f'{t:.2f}' for t in times)}   {result}"
+          f"   (load {load:.1f} on {os.cpu_count()} CPUs)", flush=True)
     return min(times)
 
 
@@ -150,7 +153,7 @@ def main():
     from jindu.common.context import Source, actor_context
     from jindu.core.models import Region
     from jindu.core.services import load_reference_data
-    from jindu.precursors.bulk import month_sql, region_path_filter, work_mem
+    from jindu.precursors.bulk import batch_settings, month_sql, region_path_filter
     from jindu.precursors.models import Transaction, Unit
     from jindu.precursors.services import reconcile_all
 
@@ -168,7 +171,7 @@ def main():
 
     def naive():
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+            batch_settings(cursor)
             cursor.execute("""
                 SELECT count(*), sum(cum) FROM (
                     SELECT SUM(SUM(CASE WHEN t.direction IN ('purchase', 'production') THEN t.base_quantity
@@ -182,7 +185,7 @@ def main():
 
     def bare():
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+            batch_settings(cursor)
             cursor.execute(f"SELECT count(*) FROM ({sql}) x", params)
             return cursor.fetchone()[0]
 

@@ -41,6 +41,16 @@ def work_mem():
     return getattr(settings, "JINDU_PRECURSORS_RECONCILE_WORK_MEM", "256MB")
 
 
+def batch_settings(cursor):
+    """Settings of the transaction of one whole-region run (PostgreSQL; nothing elsewhere): the memory a batch
+    job deserves for its one large hash and sort, and no JIT compilation, which costs more than it saves on
+    this query (measured: 11.6 s without, 17 to 20 s with, on 10 million lines)."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+    cursor.execute("SELECT set_config('jit', 'off', true)")
+
+
 def _in_list(values):
     return ", ".join(f"'{value}'" for value in values)  # fixed choice codes, never user input
 
@@ -171,8 +181,7 @@ def reconcile_region_months(region=None):
     with db.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {TX} IN SHARE MODE")
-            # One large hash and sort per run: give this transaction the memory a batch job deserves.
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem()])
+        batch_settings(cursor)
         sql, params = month_sql(region_path_filter(region))
         cursor.execute(sql, params)
         desired, balances = {}, {}
