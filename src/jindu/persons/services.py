@@ -751,6 +751,19 @@ def certificate_issue(*, actor, id_number, applicant_name, purpose, requesting_u
     raise ValidationError(_("Could not number the certificate; please try again."))
 
 
+@transaction.atomic
+def certificate_revoke(*, actor, certificate, reason):
+    """Withdraw a certificate (issued in error, or the result changed): the public check then says invalid."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why the certificate is revoked (at least 4 characters).")})
+    if certificate.revoked:
+        raise ValidationError(_("The certificate is already revoked."))
+    certificate = _update(actor, certificate, {"revoked": True})
+    audit.log("persons.licencecertificate.revoked", obj=certificate, user=actor, extra={"reason": reason[:200]})
+    return certificate
+
+
 def certificate_verify(number, code):
     """The public check: (valid, certificate or None). Valid only for a matching, unrevoked certificate."""
     certificate = LicenceCertificate.objects.filter(number=(number or "").strip().upper()).first()

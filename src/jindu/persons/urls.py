@@ -45,5 +45,6 @@ urlpatterns = [
     path("certificates/issue/", views.CertificateIssueView.as_view(), name="licencecertificate_add"),
     path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="licencecertificate"),
     path("certificates/<int:pk>/pdf/", views.CertificatePdfView.as_view(), name="licencecertificate_pdf"),
+    path("certificates/<int:pk>/revoke/", views.CertificateRevokeView.as_view(), name="licencecertificate_revoke"),
     path("verify/", public_views.certificate_verify_view, name="certificate_verify"),
 ]

@@ -90,6 +90,8 @@ class PersonDetailView(ObjectDetailView):
             "can_assess": user.has_perm("persons.add_riskassessment"),
             "can_add": {name: user.has_perm(f"persons.add_{name}") for name in ("episode", "drugtest", "contact")},
             "enforcement": enforcement_records(user, instance),
+            "disclosures": instance.disclosures.select_related("user")[:10]
+            if user.has_perm("persons.view_identitydisclosure") else None,
             "reveal_form": forms.RevealForm(user=user),
             "revealed": getattr(self, "revealed", None),
             "masked_phone": mask_phone(instance.phone),
@@ -462,7 +464,8 @@ class CertificateDetailView(ObjectDetailView):
     template_name = "persons/licencecertificate.html"
 
     def get_extra_context(self, request, instance):
-        return {"masked_name": mask_name(instance.applicant_name)}
+        return {"masked_name": mask_name(instance.applicant_name),
+                "can_revoke": request.user.has_perm("persons.change_licencecertificate") and not instance.revoked}
 
 
 class CertificateIssueView(ObjectViewMixin, View):
@@ -484,6 +487,24 @@ class CertificateIssueView(ObjectViewMixin, View):
                 messages.success(request, _("Certificate {number} issued.").format(number=certificate.number))
                 return HttpResponseRedirect(certificate.get_absolute_url())
         return TemplateResponse(request, self.template_name, {"form": form})
+
+
+class CertificateRevokeView(ObjectViewMixin, View):
+    model = LicenceCertificate
+    action = "change"
+
+    def post(self, request, pk):
+        certificate = self.get_object(request, pk)
+        try:
+            services.certificate_revoke(actor=request.user, certificate=certificate,
+                                        reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            raise Http404 from error
+        else:
+            messages.success(request, _("Certificate {number} revoked.").format(number=certificate.number))
+        return HttpResponseRedirect(certificate.get_absolute_url())
 
 
 class CertificatePdfView(ObjectViewMixin, View):

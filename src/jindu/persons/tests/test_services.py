@@ -383,3 +383,21 @@ def test_certificate_view_list_masks(client, county_officer):
                 reverse("persons:licencecertificate", args=[certificate.pk])):
         html = client.get(url).content.decode()
         assert "54010219900315043X" not in html and "次仁多吉" not in html
+
+
+def test_revoked_certificate_verifies_as_invalid(client, county_officer):
+    certificate = services.certificate_issue(actor=county_officer, id_number=f.make_id(), applicant_name="卓玛",
+                                             purpose="apply", requesting_unit="交警")
+    client.force_login(county_officer)
+    url = reverse("persons:licencecertificate_revoke", args=[certificate.pk])
+    client.post(url, {"reason": ""})
+    certificate.refresh_from_db()
+    assert not certificate.revoked
+    client.post(url, {"reason": "申请人信息填写错误"})
+    certificate.refresh_from_db()
+    assert certificate.revoked
+    assert AuditLog.objects.get(action="persons.licencecertificate.revoked").extra["reason"] == "申请人信息填写错误"
+    client.logout()
+    response = client.get(reverse("persons:certificate_verify"),
+                          {"number": certificate.number, "code": certificate.verification_code})
+    assert response.context["valid"] is False

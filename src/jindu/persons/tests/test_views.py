@@ -127,6 +127,7 @@ def test_reveal_needs_a_reason_and_is_audited(client, county_officer):
     assert response.status_code == 302 and not AuditLog.objects.filter(action="persons.person.unmasked").exists()
     html = client.post(url, {"reason": "核查户籍信息"}).content.decode()
     assert person.id_number in html and "13812345678" in html
+    assert "核查户籍信息" in client.get(reverse("persons:person", args=[person.pk])).content.decode()  # who saw it
     entry = AuditLog.objects.get(action="persons.person.unmasked")
     assert entry.extra["reason"] == "核查户籍信息" and entry.actor_id == county_officer.pk
     assert person.id_number not in str(entry.before) + str(entry.after) + str(entry.extra) + entry.object_repr
