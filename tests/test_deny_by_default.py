@@ -124,3 +124,20 @@ def test_api_validation_errors_are_422(client, officer):
                                                                "region_code": "999999"},
                            content_type="application/json")
     assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_api_token_writes_pass_without_csrf(officer):
+    """Machine clients send a bearer token and no cookie: the session's CSRF check must not refuse them."""
+    import io
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = io.StringIO()
+    call_command("apitoken", officer.username, stdout=out)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/api/v1/core/organisations", HTTP_AUTHORIZATION="Bearer " + out.getvalue().strip(),
+                           data={"name": "那曲市乃古沟一级公安检查站", "kind": "checkpoint", "region_code": "540600"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content

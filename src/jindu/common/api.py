@@ -84,7 +84,8 @@ api = NinjaAPI(
     title="Jindu API",
     version="1",
     urls_namespace="api",
-    auth=[JinduSessionAuth(), TokenAuth()],
+    # Bearer tokens first: a machine client has no session cookie and must not meet the session CSRF check.
+    auth=[TokenAuth(), JinduSessionAuth()],
     docs_url=None,  # the Swagger page needs inline script and a CDN; the schema is enough
     openapi_url="/openapi.json",
     docs_decorator=_schema_needs_login,
