@@ -22,6 +22,7 @@ def production_env(tmp_path):
         "DATABASE_URL": "sqlite:///{}".format(tmp_path / "db.sqlite3"),
         "JINDU_FIELD_KEYS": "k1:aes256gcm:" + base64.b64encode(os.urandom(32)).decode(),
         "JINDU_BACKUP_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     })
     return env
 

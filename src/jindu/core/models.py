@@ -136,8 +136,12 @@ class JinduUserManager(UserManager.from_queryset(RestrictedQuerySet)):
     pass
 
 
-class User(AbstractUser):
-    """A staff account: belongs to an organisation, holds roles, sees one region and what lies under it."""
+class User(VersionedModel, AbstractUser):
+    """A staff account: belongs to an organisation, holds roles, sees one region and what lies under it.
+
+    Accounts are never deleted: they are deactivated (sessions ended, second factor wiped). Profile edits
+    carry a version: two administrators editing the same account cannot overwrite each other.
+    """
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jindu.common import audit
 from jindu.common.ratelimit import FailureLock
-from jindu.common.services import object_create, object_delete, object_restore, object_update
+from jindu.common.services import check_version, object_create, object_delete, object_restore, object_update
 
 from .choices import RegionLevel, RoleCode
 from .models import (
@@ -111,7 +111,10 @@ def user_create(*, actor, data, password=None, role_codes=(), must_change_passwo
 
 @transaction.atomic
 def user_update(*, actor, instance, data):
-    """Profile fields (not roles, not password) by the system administrator."""
+    """Profile fields (not roles, not password) by the system administrator.
+
+    ``data["version"]``: the version the edit started from (a stale one is refused, nothing written).
+    """
     if not actor.has_perm("core.change_user"):
         raise PermissionDenied("core.change_user")
     fields = {k: v for k, v in data.items() if k in USER_FIELDS + ("is_active",)}
@@ -119,7 +122,9 @@ def user_update(*, actor, instance, data):
         validate_roles(instance.role_codes, fields["region"])
     if fields.get("is_active") is False and instance.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
-    user = object_update_user(instance, fields)
+    locked = User.objects.select_for_update().get(pk=instance.pk)
+    check_version(locked, data.get("version"))
+    user = object_update_user(locked, fields)
     return user
 
 
@@ -128,6 +133,8 @@ def object_update_user(instance, fields):
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean(exclude=["password"])
+    if audit.diff(before, audit.snapshot(instance)):
+        instance.version += 1
     instance.save()
     after = audit.snapshot(instance)
     if audit.diff(before, after):

@@ -221,3 +221,25 @@ def test_officers_get_the_contact_details(client, county_officer, org):
     item = client.get(f"{API}/{org.pk}").json()
     assert item["phone"] == "13908901234"
     assert "13908901234" in client.get(reverse("core:organisation", args=[org.pk])).content.decode()
+
+
+# --- Accounts carry a version too ---------------------------------------------------------------------------
+
+def test_two_administrators_editing_one_account_cannot_overwrite_each_other(client, sysadmin):
+    from django.core.exceptions import ValidationError
+
+    from jindu.core.services import user_update
+
+    user = create_user("edited_twice", ["county_officer"], "540102", email="a@example.cn")
+    base = user.version
+    user_update(actor=sysadmin, instance=user, data={"email": "first@example.cn", "version": base})
+    with pytest.raises(ValidationError):
+        user_update(actor=sysadmin, instance=user, data={"email": "second@example.cn", "version": base})
+    user.refresh_from_db()
+    assert (user.email, user.version) == ("first@example.cn", base + 1)
+    client.force_login(sysadmin)
+    client.cookies["jindu_language"] = "en"
+    response = client.post(reverse("core:user_edit", args=[user.pk]), {
+        "username": user.username, "last_name": "x", "email": "third@example.cn", "region": region("540102").pk,
+        "is_active": "on", "version": base})
+    assert response.status_code == 409 and "changed by someone else" in response.content.decode()
