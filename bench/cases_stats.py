@@ -12,8 +12,9 @@ SQLite and PostgreSQL.
     python bench/cases_stats.py --scale 0.1           # 100,000 cases
     python bench/cases_stats.py --databases postgres --pg-url postgres://jindu:jindu@127.0.0.1:5432/jindu_bench
 
-The generated data is kept (var/bench/cases-N.sqlite3, and the PostgreSQL database named by
---pg-url) and reused by the next run of the same size; --regenerate starts afresh.
+The generated data is kept (var/bench/cases-N.sqlite3, and the PostgreSQL database
+jindu_bench_cases_N, or the one --pg-url names) and reused by the next run of the same size;
+--regenerate starts afresh.
 """
 
 import argparse
@@ -45,34 +46,33 @@ FINDINGS = ["drug_user", "drug_driving", "trafficking", "other"]
 # --- The hand-written query ------------------------------------------------------------------------
 
 HAND_SQL = """
-WITH r AS (SELECT id FROM core_region WHERE path LIKE %(prefix)s)
-SELECT 'case', case_type, offence, COUNT(*), 0
-  FROM cases_case
- WHERE filed_on BETWEEN %(start)s AND %(end)s AND region_id IN (SELECT id FROM r)
- GROUP BY case_type, offence
+SELECT 'case', c.case_type, c.offence, COUNT(*), 0
+  FROM cases_case c JOIN core_region g ON g.id = c.region_id
+ WHERE c.filed_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ GROUP BY c.case_type, c.offence
 UNION ALL
-SELECT 'suspect', '', '', COUNT(*), SUM(CASE WHEN nationality <> 'CN' THEN 1 ELSE 0 END)
-  FROM cases_suspect
- WHERE arrested_on BETWEEN %(start)s AND %(end)s AND region_id IN (SELECT id FROM r)
+SELECT 'suspect', '', '', COUNT(*), SUM(CASE WHEN s.nationality <> 'CN' THEN 1 ELSE 0 END)
+  FROM cases_suspect s JOIN core_region g ON g.id = s.region_id
+ WHERE s.arrested_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
 SELECT 'fugitive', '', '', COUNT(*), 0
-  FROM cases_fugitive
- WHERE captured_on BETWEEN %(start)s AND %(end)s AND region_id IN (SELECT id FROM r)
+  FROM cases_fugitive f JOIN core_region g ON g.id = f.region_id
+ WHERE f.captured_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
 SELECT 'seizure', d.code, CASE WHEN z.unit IN ('g', 'kg') THEN 'g' ELSE z.unit END,
        SUM(CASE WHEN z.unit = 'kg' THEN z.quantity * 1000 ELSE z.quantity END), 0
-  FROM cases_seizure z JOIN core_drug d ON d.id = z.drug_id
- WHERE z.seized_on BETWEEN %(start)s AND %(end)s AND z.region_id IN (SELECT id FROM r)
+  FROM cases_seizure z JOIN core_region g ON g.id = z.region_id JOIN core_drug d ON d.id = z.drug_id
+ WHERE z.seized_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
  GROUP BY d.code, CASE WHEN z.unit IN ('g', 'kg') THEN 'g' ELSE z.unit END
 UNION ALL
-SELECT 'eradication', '', '', COUNT(*), COALESCE(SUM(plants), 0)
-  FROM cases_eradication
- WHERE found_on BETWEEN %(start)s AND %(end)s AND region_id IN (SELECT id FROM r)
+SELECT 'eradication', '', '', COUNT(*), COALESCE(SUM(e.plants), 0)
+  FROM cases_eradication e JOIN core_region g ON g.id = e.region_id
+ WHERE e.found_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
-SELECT 'interception', finding, '', COUNT(*), 0
-  FROM cases_interception
- WHERE intercepted_on BETWEEN %(start)s AND %(end)s AND region_id IN (SELECT id FROM r)
- GROUP BY finding
+SELECT 'interception', i.finding, '', COUNT(*), 0
+  FROM cases_interception i JOIN core_region g ON g.id = i.region_id
+ WHERE i.intercepted_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ GROUP BY i.finding
 """
 
 
@@ -251,14 +251,18 @@ def clear(connection):
 # --- Worker: one database ------------------------------------------------------------------------
 
 
-def _median_seconds(function, repeat):
-    function()  # warm the caches (both sides get the same treatment)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
+def _median_seconds(functions, repeat):
+    """Median wall time of each function; runs are interleaved (a, b, c, a, b, c ...) so that a change
+    of load on a shared machine weighs on every side alike. The first round warms the caches."""
+    for function in functions:
         function()
-        times.append(time.perf_counter() - started)
-    return stats_module.median(times)
+    times = [[] for _ in functions]
+    for _ in range(repeat):
+        for index, function in enumerate(functions):
+            started = time.perf_counter()
+            function()
+            times[index].append(time.perf_counter() - started)
+    return [stats_module.median(series) for series in times]
 
 
 def worker(args):
@@ -302,10 +306,12 @@ def worker(args):
         hand = hand_written(connection, start, end, region)
         if json.loads(json.dumps(ours)) != json.loads(json.dumps(hand)):
             raise SystemExit(f"the figures differ for {code}:\n{json.dumps(ours)}\n{json.dumps(hand)}")
-        ours_s = _median_seconds(lambda region=region: statistics(start, end, region), args.repeat)
-        hand_s = _median_seconds(lambda region=region: hand_written(connection, start, end, region), args.repeat)
         with actor_context(source=Source.CLI):
-            engine_s = _median_seconds(lambda code=code: compute(start, end, code), args.repeat)
+            ours_s, hand_s, engine_s = _median_seconds([
+                lambda region=region: statistics(start, end, region),
+                lambda region=region: hand_written(connection, start, end, region),
+                lambda code=code: compute(start, end, code),
+            ], args.repeat)
         report["scenarios"].append({"scenario": label, "region": code, "ours": ours_s, "sql": hand_s,
                                     "ratio": ours_s / hand_s, "jindu_stats": engine_s,
                                     "cases_in_period": ours["cases"]["total"],
@@ -353,8 +359,9 @@ def main():
         if database == "sqlite":
             env["DATABASE_URL"] = "sqlite:///{}".format(data_dir / f"cases-{args.cases}.sqlite3")
         else:
-            ensure_pg_database(args.pg_url)
-            env["DATABASE_URL"] = args.pg_url
+            url = args.pg_url if args.pg_url != DEFAULT_PG else f"{DEFAULT_PG}_{args.cases}"  # one database per size
+            ensure_pg_database(url)
+            env["DATABASE_URL"] = url
         command = [sys.executable, __file__, "--worker", database, "--cases", str(args.cases), "--year",
                    str(args.year), "--county", args.county, "--repeat", str(args.repeat)]
         if args.regenerate:

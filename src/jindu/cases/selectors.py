@@ -8,7 +8,7 @@ Selectors that answer a user start from ``restrict()``; the statistics start fro
 import decimal
 
 from django.db import models
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, F, Q, Sum, Value
 
 from jindu.common.identifiers import normalise_id_number
 from jindu.common.scope import region_q
@@ -162,10 +162,15 @@ AMOUNT = models.DecimalField(max_digits=30, decimal_places=9)
 
 
 def _part(queryset, kind, key1=None, key2=None, amount=None):
-    """One part of the statistics query: rows (kind, key1, key2, n, amount), grouped by the keys."""
+    """One part of the statistics query: rows (kind, key1, key2, n, amount), grouped by the keys.
+
+    ``amount`` is a field to add up, or an aggregate expression."""
     keys = {"key1": F(key1) if key1 else Value(""), "key2": F(key2) if key2 else Value("")}
-    total = Sum(amount, output_field=AMOUNT) if amount else Value(0, output_field=AMOUNT)
-    return queryset.order_by().values(kind=Value(kind), **keys).annotate(n=Count("*"), amount=total)
+    if amount is None:
+        amount = Value(0, output_field=AMOUNT)
+    elif isinstance(amount, str):
+        amount = Sum(amount, output_field=AMOUNT)
+    return queryset.order_by().values(kind=Value(kind), **keys).annotate(n=Count("*"), amount=amount)
 
 
 def statistics(date_from, date_to, region):
@@ -187,7 +192,7 @@ def statistics(date_from, date_to, region):
         _part(Case.objects.filter(region_q("region", region), filed_on__range=period), "case",
               "case_type", "offence"),
         _part(Suspect.objects.filter(region_q("region", region), arrested_on__range=period), "suspect",
-              "nationality"),
+              amount=Count("nationality", filter=~Q(nationality="CN"))),
         _part(Fugitive.objects.filter(region_q("region", region), captured_on__range=period), "fugitive"),
         _part(Seizure.objects.filter(region_q("region", region), seized_on__range=period), "seizure",
               "drug__code", "unit", amount="quantity"),
@@ -208,8 +213,7 @@ def statistics(date_from, date_to, region):
             cases["by_type"][key1] = cases["by_type"].get(key1, 0) + n
             cases["by_offence"][key2] = cases["by_offence"].get(key2, 0) + n
         elif kind == "suspect":
-            arrested += n
-            foreign += n if key1 != "CN" else 0
+            arrested, foreign = n, int(row["amount"] or 0)
         elif kind == "fugitive":
             fugitives = n
         elif kind == "seizure":
