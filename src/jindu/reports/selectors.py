@@ -43,7 +43,8 @@ def region_for(user, code=None):
 
 
 def default_period(region, today=None):
-    """The current half year; if it holds no records yet, the latest half year (of the last three) that does."""
+    """The current half year; if it holds no cases or events yet, the latest half year (of the last three years)
+    that does."""
     today = today or datetime.date.today()
     start = datetime.date(today.year, 1 if today.month <= 6 else 7, 1)
     candidates = []
@@ -53,7 +54,8 @@ def default_period(region, today=None):
         start = datetime.date(start.year - 1, 7, 1) if start.month == 1 else datetime.date(start.year, 1, 1)
     for first, last in candidates:
         stats = compute(first, last, region.code)
-        if stats["cases"]["total"] or stats["outreach"]["events"] or stats["persons"]["in_community"]:
+        # Cases and events are dated work of the period; people under open measures are not.
+        if stats["cases"]["total"] or stats["outreach"]["events"]:
             return first, last
     return candidates[0]
 
