@@ -129,15 +129,15 @@ def _progress_chart(progress):
 
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "data": [_("Events, % of target"), _("People reached, % of target")]},
+        "legend": {"top": 0, "data": [_("Events (percent of target)"), _("People reached (percent of target)")]},
         "grid": {"left": 10, "right": 30, "top": 40, "bottom": 10, "containLabel": True},
         "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
         "yAxis": {"type": "category", "data": names, "inverse": True,
                   "axisLabel": {"width": 150, "overflow": "break"}},
         "series": [
-            {"name": _("Events, % of target"), "type": "bar",
+            {"name": _("Events (percent of target)"), "type": "bar",
              "data": [percent(p["events_share"]) for _c, p in progress]},
-            {"name": _("People reached, % of target"), "type": "bar",
+            {"name": _("People reached (percent of target)"), "type": "bar",
              "data": [percent(p["reached_share"]) for _c, p in progress]},
         ],
     }
