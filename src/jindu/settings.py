@@ -315,3 +315,5 @@ JINDU_VOID_RETENTION_DAYS = int(os.environ.get("JINDU_VOID_RETENTION_DAYS", str(
 JINDU_QUIZ_SMS_BACKEND = os.environ.get("JINDU_QUIZ_SMS_BACKEND", "jindu.outreach.quiz.sms.ConsoleBackend")
 # WeChat-style login: a dotted path to an adapter class (docs/quiz.md); empty: phone login only.
 JINDU_QUIZ_WECHAT_ADAPTER = os.environ.get("JINDU_QUIZ_WECHAT_ADAPTER", "")
+# Prefix of the quiz's own Redis keys (live counters, rate limits): several instances may share one Redis.
+JINDU_QUIZ_REDIS_PREFIX = os.environ.get("JINDU_QUIZ_REDIS_PREFIX", "jindu:")

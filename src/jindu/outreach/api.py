@@ -435,3 +435,10 @@ def entry_score(request, pk: int, payload: SheetIn):
     except ValidationError as error:
         raise validation_error_response(error) from error
     return list(selectors.visible_scores(request.user, entry.contest).filter(entry=entry, judge=judge))
+
+
+# --- The prize quiz (staff endpoints) -----------------------------------------------------------
+
+from .quiz.api import register as _register_quiz  # noqa: E402
+
+_register_quiz(router)

@@ -29,4 +29,6 @@ class OutreachConfig(AppConfig):
             MenuItem(_("My judging"), "outreach:judging", "outreach.add_judgescore"),
             MenuItem(_("Prize quizzes"), "outreach:quiz_list", "outreach.view_quiz"),
             MenuItem(_("Question bank"), "outreach:question_list", "outreach.view_question"),
+            MenuItem(_("Question categories"), "outreach:questioncategory_list", "outreach.view_questioncategory"),
+            MenuItem(_("Imported quiz counts"), "outreach:quizdailycount_list", "outreach.view_quizdailycount"),
         ])

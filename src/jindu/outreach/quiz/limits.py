@@ -16,10 +16,28 @@ from jindu.common import ratelimit
 
 from . import live
 
+NOT_READ = object()
 
-def check(scope, **subjects):
+# The counters of one request (INCR, EXPIRE on the first hit of a window) and the optional GET, in one command.
+LIMIT_SCRIPT = """
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+  out[i] = count
+end
+if #KEYS > n then out[n + 1] = redis.call('GET', KEYS[n + 1]) end
+return out
+"""  # check(fetch=...) without Redis: the caller reads the value itself
+
+
+def check(scope, fetch=None, **subjects):
     """Count one request of ``scope`` for each ``kind=subject`` given (``ip=..., participant=...``);
-    raise RateLimited when any of them is over its rate. Kinds without a configured rate are not counted."""
+    raise RateLimited when any of them is over its rate. Kinds without a configured rate are not counted.
+
+    ``fetch``: a Redis key read in the same round trip; its raw value is returned (with Redis only; without
+    Redis, or without a key, the result is a marker the caller passes on and that means "not read")."""
     now = time.time()
     configured = ratelimit.rates(scope)
     items = []
@@ -30,16 +48,20 @@ def check(scope, **subjects):
         limit, period = parsed
         window = int(now // period)
         items.append((f"{scope}:{kind}:{subject}", limit, period, window, (window + 1) * period - now))
-    if not items:
-        return
     client = live.redis_client()
-    if client is not None:
-        pipe = client.pipeline(transaction=False)
+    fetched = NOT_READ
+    if client is not None and (items or fetch):
         prefix = live.prefix()
-        for base, _limit, period, window, _wait in items:
-            pipe.incr(f"{prefix}rl:{base}:{window}")
-            pipe.expire(f"{prefix}rl:{base}:{window}", period + 5)
-        counts = pipe.execute()[0::2]
+        keys = [f"{prefix}rl:{base}:{window}" for base, _limit, _period, window, _wait in items]
+        args = [len(items), *(period + 5 for _base, _limit, period, _window, _wait in items)]
+        try:
+            results = live.script(client, LIMIT_SCRIPT)(keys=keys + ([fetch] if fetch else []), args=args)
+        except Exception:  # Redis down: no limit for now (logged), the request goes on
+            live.logger.warning("quiz rate limits unavailable", exc_info=True)
+            return NOT_READ
+        if fetch:
+            fetched = results[len(items)] if len(results) > len(items) else None
+        counts = results[:len(items)]
     else:  # the common helper's counter in the Django cache (same key scheme)
         counts = []
         for base, limit, period, _window, _wait in items:
@@ -49,3 +71,4 @@ def check(scope, **subjects):
              if count > limit]
     if retry:
         raise ratelimit.RateLimited(scope, max(retry))
+    return fetched

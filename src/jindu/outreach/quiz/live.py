@@ -11,6 +11,7 @@ few seconds in the cache. Either way the figures have one shape (:func:`empty`);
 record are always counted from the database (``selectors``).
 """
 
+import json
 import logging
 import time
 
@@ -60,36 +61,52 @@ def empty():
     return {"n": 0, "s": 0, "p": 0, "f": 0, "u": 0, "hours": {}, "regions": {}, "schools": {}, "source": ""}
 
 
-def record(*, quiz_id, participant_id, region_id, school_id, at, score, passed, flagged, closes_at):
-    """Count one scored submission (Redis only; without Redis the figures are counted from the rows)."""
+# One script, one command: the hash increments, the participant set, the expiries, and optionally the caller's
+# own key (the finished attempt's entry). Cheaper for the client than a pipeline of twenty commands.
+RECORD_SCRIPT = """
+local fields = cjson.decode(ARGV[5])
+for i = 1, #fields, 2 do redis.call('HINCRBY', KEYS[1], fields[i], fields[i + 1]) end
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
+return 1
+"""
+_scripts = {}
+
+
+def script(client, source):
+    """A registered Lua script of ``client`` (EVALSHA, loaded again by redis-py when Redis lost it)."""
+    key = (id(client), source)
+    registered = _scripts.get(key)
+    if registered is None:
+        registered = _scripts[key] = client.register_script(source)
+    return registered
+
+
+def record(*, quiz_id, participant_id, region_id, school_id, at, score, passed, flagged, closes_at, also=None):
+    """Count one scored submission (Redis only; without Redis the figures are counted from the rows).
+    ``also``: (key, value, seconds) of the caller's own key, set in the same command."""
     client = redis_client()
     if client is None:
         return
     key, users = _keys(quiz_id)
     region = region_id or 0
     ttl = max(3600, int((closes_at - at).total_seconds()) + KEEP_AFTER_CLOSE)
+    fields = ["n", 1, "s", score, "h:" + hour_key(at), 1, f"r:{region}", 1, f"rs:{region}", score]
+    if passed:
+        fields += ["p", 1, f"rp:{region}", 1]
+    if flagged:
+        fields += ["f", 1]
+    if school_id:
+        fields += [f"c:{school_id}", 1, f"cs:{school_id}", score]
+        if passed:
+            fields += [f"cp:{school_id}", 1]
+    own_key, own_value, own_ttl = also if also else (key, "", 0)
     try:
-        pipe = client.pipeline(transaction=False)
-        pipe.hincrby(key, "n", 1)
-        pipe.hincrby(key, "s", score)
-        if passed:
-            pipe.hincrby(key, "p", 1)
-        if flagged:
-            pipe.hincrby(key, "f", 1)
-        pipe.hincrby(key, "h:" + hour_key(at), 1)
-        pipe.hincrby(key, f"r:{region}", 1)
-        pipe.hincrby(key, f"rs:{region}", score)
-        if passed:
-            pipe.hincrby(key, f"rp:{region}", 1)
-        if school_id:
-            pipe.hincrby(key, f"c:{school_id}", 1)
-            pipe.hincrby(key, f"cs:{school_id}", score)
-            if passed:
-                pipe.hincrby(key, f"cp:{school_id}", 1)
-        pipe.sadd(users, participant_id)
-        pipe.expire(key, ttl)
-        pipe.expire(users, ttl)
-        pipe.execute()
+        script(client, RECORD_SCRIPT)(keys=[key, users, own_key],  # the fields as one JSON argument: cheaper
+                                      args=[ttl, participant_id, own_value, own_ttl,
+                                            json.dumps(fields, separators=(",", ":"))])
     except Exception:  # a live counter never fails a participant's submission
         logger.warning("quiz %s: live counters not updated", quiz_id, exc_info=True)
 

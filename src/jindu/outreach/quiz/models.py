@@ -407,7 +407,10 @@ class QuizAttempt(JinduModel):
 
     scope_field = "region"
 
-    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts")
+    # No index of its own on quiz: the unique (quiz, participant, ...) indexes serve every look-up, and a lone
+    # quiz index tempts the planner into scanning a whole quiz while its statistics are stale (a new quiz).
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts",
+                             db_index=False)
     participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.PROTECT,
                                     related_name="attempts")
     token = models.CharField(max_length=32, unique=True, editable=False)

@@ -17,10 +17,11 @@ Rules the server enforces (never the client):
 - **One submission per attempt**: the submit is an ``UPDATE ... WHERE status = 'open'``; a retried or
   concurrent submit finds the row already finished and gets the first result, writing nothing.
 
-Cost per step (see docs/performance.md "Public quiz"): start = one indexed SELECT + one INSERT; fetch = one
-cache read (the database only when the cache lost the entry); submit = one UPDATE + one pipelined Redis
-round trip for the live counters. The quiz's settings and its approved questions are held per process
-for :data:`CONFIG_SECONDS`.
+Cost per step (see docs/performance.md "Public quiz"), with Redis: start = the rate-limit command, one indexed
+SELECT and one INSERT (prepared statements, ``hotsql``), one SET of the attempt's entry; fetch = one command
+(rate limits and the entry together); submit = that command, one UPDATE, one command for the live counters and
+the finished entry. The database is read for an attempt only when Redis lost its entry. The quiz's settings and
+its approved questions are held per process for :data:`CONFIG_SECONDS`.
 """
 
 import datetime
@@ -31,21 +32,33 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jindu.common.scope import ancestor_codes
 
-from . import live
+from . import hotsql, limits, live
 from .choices import AttemptFlag, AttemptStatus, QuestionKind, QuestionStatus, QuizStatus, TimingRule
 from .models import Question, Quiz, QuizAttempt
 
 CONFIG_SECONDS = 30
 GRACE_SECONDS = 15
 PAPER_PREFIX = "quiz:paper:"
-_rng = random.SystemRandom()
+_rngs = {}
+
+
+def _rng():
+    """A generator per process, seeded from the OS (gunicorn forks workers: each seeds its own). Shuffling needs
+    unpredictable variety between attempts, not a cryptographic generator: os.urandom on every draw cost more
+    than the rest of the draw."""
+    import os
+
+    generator = _rngs.get(os.getpid())
+    if generator is None:
+        generator = _rngs[os.getpid()] = random.Random(os.urandom(32))
+    return generator
 
 
 class PlayError(Exception):
@@ -119,14 +132,15 @@ _region_paths = {}
 
 
 def region_path(region_id):
+    """A region's path, from all regions' paths read once per process (a hundred rows; they do not change)."""
     if region_id is None:
         return None
     path = _region_paths.get(region_id)
     if path is None:
         from jindu.core.models import Region
 
-        path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
-        _region_paths[region_id] = path
+        _region_paths.update(Region.objects.values_list("pk", "path"))
+        path = _region_paths.get(region_id)
     return path
 
 
@@ -204,8 +218,9 @@ def prize_eligible(cfg, region_id):
 # --- Drawing a paper ----------------------------------------------------------------------------
 
 
-def draw_paper(cfg, rng=_rng):
+def draw_paper(cfg, rng=None):
     """[[question id, option order shown, key in that order], ...] in the order shown."""
+    rng = rng or _rng()
     chosen, taken = [], set()
     for (_category, _difficulty, count), pool in zip(cfg.rules, cfg.pools, strict=True):
         candidates = [qid for qid in pool if qid not in taken]
@@ -240,17 +255,39 @@ ENTRY_FIELDS = ("id", "token", "quiz_id", "participant_id", "region_id", "school
                 "deadline", "paper", "language")
 
 
+def entry_key(token):
+    return f"{live.prefix()}jqa:{token}"
+
+
 def _cache_set(entry, ttl):
+    """Keep an attempt's entry for the next requests: in Redis (JSON), else in the Django cache. The database
+    stays the record: a lost entry only costs a query."""
+    ttl = max(60, int(ttl))
     try:
-        cache.set(PAPER_PREFIX + entry["t"], entry, max(60, int(ttl)))
-    except Exception:  # the database is the record; a cache outage only costs a query
+        client = live.redis_client()
+        if client is not None:
+            client.set(entry_key(entry["t"]), json.dumps(entry, separators=(",", ":")), ex=ttl)
+        else:
+            cache.set(PAPER_PREFIX + entry["t"], entry, ttl)
+    except Exception:  # a cache outage only costs a query
         pass
 
 
-def attempt_entry(token):
-    """The attempt's entry (cache first, then the database), or None."""
+_UNSET = limits.NOT_READ
+
+
+def attempt_entry(token, prefetched=_UNSET):
+    """The attempt's entry (cache first, then the database), or None. ``prefetched``: the raw Redis value
+    already read in the rate limit's round trip."""
+    entry = None
     try:
-        entry = cache.get(PAPER_PREFIX + token)
+        if prefetched is not _UNSET:
+            entry = json.loads(prefetched) if prefetched else None
+        elif live.redis_client() is not None:
+            raw = live.redis_client().get(entry_key(token))
+            entry = json.loads(raw) if raw else None
+        else:
+            entry = cache.get(PAPER_PREFIX + token)
     except Exception:
         entry = None
     if entry is not None:
@@ -264,8 +301,8 @@ def attempt_entry(token):
     return entry
 
 
-def owned_entry(token, claims):
-    entry = attempt_entry(token) if token else None
+def owned_entry(token, claims, prefetched=_UNSET):
+    entry = attempt_entry(token, prefetched) if token else None
     if entry is None or claims is None or entry["p"] != claims.participant_id:
         raise PlayError("not_found", _("This attempt does not exist."), status=404)
     return entry
@@ -285,8 +322,7 @@ def start(cfg, claims, *, language="zh-hans", now=None):
         raise PlayError("profile", _("Please complete your profile first."), status=428)
     today = timezone.localdate(now)
     for _attempt in range(3):
-        latest = QuizAttempt.objects.filter(quiz_id=cfg.id, participant_id=claims.participant_id).order_by(
-            "-total_slot").values(*ENTRY_FIELDS, "day", "day_slot", "total_slot").first()
+        latest = hotsql.latest_attempt(cfg.id, claims.participant_id)
         if latest is not None and latest["status"] == AttemptStatus.OPEN and latest["deadline"] > now:
             entry = _entry(latest)
             return entry, True
@@ -297,20 +333,23 @@ def start(cfg, claims, *, language="zh-hans", now=None):
         if today_count >= cfg.per_day:
             raise PlayError("daily_limit", _("You have used today's attempts. Come back tomorrow."))
         paper = draw_paper(cfg)
-        attempt = QuizAttempt(
-            quiz_id=cfg.id, participant_id=claims.participant_id, token=secrets.token_urlsafe(16), day=today,
-            day_slot=today_count + 1, total_slot=total + 1, started_at=now,
-            deadline=now + datetime.timedelta(seconds=cfg.time_limit), status=AttemptStatus.OPEN,
-            question_count=len(paper), region_id=claims.region_id, school_id=claims.school_id,
-            language=(language or "zh-hans")[:8], paper=paper)
+        deadline = now + datetime.timedelta(seconds=cfg.time_limit)
+        values = {"quiz_id": cfg.id, "participant_id": claims.participant_id, "token": secrets.token_urlsafe(16),
+                  "day": today, "day_slot": today_count + 1, "total_slot": total + 1, "started_at": now,
+                  "deadline": deadline, "status": AttemptStatus.OPEN, "question_count": len(paper),
+                  "region_id": claims.region_id, "school_id": claims.school_id,
+                  "language": (language or "zh-hans")[:8], "paper": paper}
         try:
-            with transaction.atomic():
-                attempt.save(force_insert=True)
+            if connection.in_atomic_block:  # (tests, callers in a transaction) keep their transaction usable
+                with transaction.atomic():
+                    attempt_id = hotsql.insert_attempt(values)
+            else:  # autocommit: one round trip, no BEGIN/COMMIT
+                attempt_id = hotsql.insert_attempt(values)
         except IntegrityError:
             continue  # a concurrent start took the slot: look again (resume it, or take the next)
-        entry = {"id": attempt.pk, "t": attempt.token, "q": cfg.id, "p": claims.participant_id,
+        entry = {"id": attempt_id, "t": values["token"], "q": cfg.id, "p": claims.participant_id,
                  "r": claims.region_id, "c": claims.school_id, "st": AttemptStatus.OPEN,
-                 "s": now.timestamp(), "d": attempt.deadline.timestamp(), "paper": paper, "lang": attempt.language}
+                 "s": now.timestamp(), "d": deadline.timestamp(), "paper": paper, "lang": values["language"]}
         _cache_set(entry, cfg.time_limit + GRACE_SECONDS + 300)
         return entry, False
     raise PlayError("busy", _("Please try again."), status=503)
@@ -432,13 +471,16 @@ def submit(cfg, entry, raw_answers, *, now=None):
     fields = {"status": status, "finished_at": now, "duration_ms": max(0, int(elapsed * 1000)), "flag": flag,
               "answers": stored, "correct": None if rejected else correct, "score": None if rejected else score,
               "passed": passed}
-    updated = QuizAttempt.objects.filter(pk=entry["id"], status=AttemptStatus.OPEN).update(**fields)
+    updated = hotsql.finish_attempt(entry["id"], fields)
     if not updated:
         return stored_result(entry["t"])
-    _cache_set({**entry, "st": status}, 300)
-    if not rejected:
+    finished = {**entry, "st": status}
+    if rejected or live.redis_client() is None:
+        _cache_set(finished, 300)
+    if not rejected:  # the live counters and the finished entry in one round trip
         live.record(quiz_id=cfg.id, participant_id=entry["p"], region_id=entry["r"], school_id=entry["c"], at=now,
-                    score=score, passed=passed, flagged=bool(flag), closes_at=cfg.closes_at)
+                    score=score, passed=passed, flagged=bool(flag), closes_at=cfg.closes_at,
+                    also=(entry_key(finished["t"]), json.dumps(finished, separators=(",", ":")), 300))
     return Result(entry["t"], status, flag, fields["score"], fields["correct"], len(paper), passed,
                   fields["duration_ms"], answers, True)
 

@@ -15,3 +15,10 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def english_client(client, settings):
+    """Pages of the test client in English (the msgids), whatever the catalogues translate."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -14,7 +14,7 @@ from ..quiz import draw, services
 from ..quiz.models import QuizWinner
 from . import quiz_factories as qf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
 @pytest.fixture
@@ -125,3 +125,28 @@ def test_staff_draw_page_freeze_then_draw(closed_quiz, officer, client):
     page = client.get(url)
     assert b'id="verified"' in page.content
     assert client.post(url, {"step": "draw", "seed": "1 2 3"}).status_code == 400
+
+
+def test_cli_verify_and_operations(closed_quiz, officer, client, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    quiz, _, _ = closed_quiz
+    services.draw_freeze(actor=officer, quiz=quiz, seed_source="x")
+    services.draw_run(actor=officer, quiz=quiz, seed="8")
+    path = tmp_path / "draw.json"
+    path.write_bytes(client.get(f"/quiz/q/{quiz.code}/draw.json").content)
+    out = io.StringIO()
+    call_command("quiz", "verify", str(path), stdout=out)
+    assert "reproduces" in out.getvalue()
+    record = json.loads(path.read_text())
+    record["seed"] = "9"
+    path.write_text(json.dumps(record))
+    with pytest.raises(CommandError, match="NOT reproduce"):
+        call_command("quiz", "verify", str(path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("quiz", "recount", quiz.code, stdout=out)
+    assert "attempts" in out.getvalue()
+    call_command("quiz", "purge-codes", stdout=io.StringIO())

@@ -14,7 +14,7 @@ from ..quiz import identity, sms
 from ..quiz.models import Participant, QuizLoginCode
 from . import quiz_factories as qf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def memory_sms(settings):
 
 
 def last_code():
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", sms.outbox[-1][1]).group(1)
 
 
 def age_codes(minutes):

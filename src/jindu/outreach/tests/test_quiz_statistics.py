@@ -20,7 +20,7 @@ from ..selectors import statistics
 from . import factories as f
 from . import quiz_factories as qf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 START, END = datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)
 
 

@@ -1,0 +1,53 @@
+"""``jindu quiz``: operations of the public prize quiz (docs/quiz.md).
+
+    jindu quiz recount CODE        recount a quiz's live figures from the database (audited)
+    jindu quiz purge-codes         delete sign-in codes older than two days (daily, from cron)
+    jindu quiz verify FILE.json    re-run a published prize draw record; exit 1 when it does not reproduce
+"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jindu.common import audit
+from jindu.common.context import Source, actor_context
+from jindu.outreach.quiz import draw, identity, live
+from jindu.outreach.quiz.models import Quiz
+
+
+class Command(BaseCommand):
+    help = "Operations of the public prize quiz: recount live figures, purge sign-in codes, verify a draw."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        recount = sub.add_parser("recount", help="recount a quiz's live figures from the database")
+        recount.add_argument("code")
+        sub.add_parser("purge-codes", help="delete sign-in codes older than two days")
+        verify = sub.add_parser("verify", help="re-run a published draw record (JSON)")
+        verify.add_argument("file")
+
+    def handle(self, *args, action, **options):
+        if action == "recount":
+            quiz = Quiz.objects.filter(code=options["code"]).first()
+            if quiz is None:
+                raise CommandError(f"no quiz with code {options['code']}", returncode=2)
+            with actor_context(source=Source.CLI):
+                live.forget(quiz.pk)
+                figures = live.rebuild(quiz.pk) if live.redis_client() is not None else live.count_from_database(
+                    quiz.pk)
+                audit.log("outreach.quiz.recounted", obj=quiz, extra={"attempts": figures["n"]})
+            self.stdout.write(f"{quiz.code}: {figures['n']} attempts, {figures['u']} participants")
+        elif action == "purge-codes":
+            self.stdout.write(f"sign-in codes deleted: {identity.purge_codes()}")
+        else:
+            try:
+                with open(options["file"], encoding="utf-8") as handle:
+                    record = json.load(handle)
+                ok = draw.verify(record)
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise CommandError(f"cannot read the draw record: {error}", returncode=2) from error
+            if not ok:
+                raise CommandError("the draw record does NOT reproduce its winners", returncode=1)
+            winners = sum(len(prize.get("winners", [])) for prize in record["prizes"])
+            self.stdout.write(f"the draw reproduces: {len(record['candidates'])} candidates, {winners} winners, "
+                              f"seed {record['seed']!r}, candidates SHA-256 {record['candidates_sha256']}")
