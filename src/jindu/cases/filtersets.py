@@ -4,7 +4,10 @@ Every one offers: a search box (``q``), the region (``region``: a code, covering
 under it) and the period (``date_from``/``date_to``, inclusive, on the date the statistics count by).
 """
 
+import re
+
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
@@ -21,6 +24,9 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", 2**63 - 1)
         kwargs.setdefault("decimal_places", 0)
         super().__init__(*args, **kwargs)
+
+
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
 def period_filters(field):
@@ -55,7 +61,8 @@ class OperationFilter(django_filters.CharFilter):
 
 
 class CaseFilterSet(BaseFilterSet):
-    search_fields = ("case_no__icontains", "summary__icontains", "suspects__name__icontains")
+    """Search: the start of a case number, else words of the summary (people: on the suspects list)."""
+
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("filed_on")
     case_type = django_filters.ChoiceFilter(choices=CaseType.choices, label=_("case type"))
@@ -73,15 +80,24 @@ class CaseFilterSet(BaseFilterSet):
                   "agency", "operation", "notable"]
 
     def search(self, queryset, name, value):
-        return super().search(queryset, name, value).distinct()
+        value = value.strip()
+        if not value:
+            return queryset
+        # A case number (or its start) is looked up in the index; only other words read the summaries.
+        by_number = queryset.filter(Q(case_no__startswith=value) | Q(case_no__startswith=value.upper()))
+        if by_number.exists():
+            return by_number
+        return queryset.filter(summary__icontains=value)
 
     def filter_drug(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(seizures__drug__code=value).distinct() if value else queryset
+        return queryset.filter(pk__in=Seizure.objects.filter(drug__code=value).values("case_id")) if value \
+            else queryset
 
 
 class SuspectFilterSet(BaseFilterSet):
-    search_fields = ("name__icontains", "id_number", "passport_no__iexact", "case__case_no__icontains")
+    """Search: a whole identity number, else a name (or part of it) or a whole passport number."""
+
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("arrested_on")
     case_type = django_filters.ChoiceFilter(field_name="case__case_type", choices=CaseType.choices,
@@ -100,6 +116,14 @@ class SuspectFilterSet(BaseFilterSet):
         fields = ["q", "region", "date_from", "date_to", "case_type", "offence", "nationality", "foreign",
                   "arrested", "agency", "operation", "case"]
 
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if ID_NUMBER.match(value):
+            return queryset.filter(id_number=value.upper())  # indexed: the person's records
+        return queryset.filter(Q(name__icontains=value) | Q(passport_no=value.upper()))
+
     def filter_nationality(self, queryset, name, value):
         value = value.strip().upper()
         return queryset.filter(nationality=value) if value else queryset
@@ -111,7 +135,7 @@ class SuspectFilterSet(BaseFilterSet):
 
 
 class SeizureFilterSet(BaseFilterSet):
-    search_fields = ("evidence_no__icontains", "case__case_no__icontains", "place__icontains")
+    """Search: the start of an evidence number, else of a case number, else words of the place."""
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("seized_on")
     drug = django_filters.CharFilter(field_name="drug__code", label=_("drug (code)"))
@@ -125,6 +149,16 @@ class SeizureFilterSet(BaseFilterSet):
     class Meta:
         model = Seizure
         fields = ["q", "region", "date_from", "date_to", "drug", "unit", "case_type", "agency", "operation", "case"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        for field in ("evidence_no", "case__case_no"):  # both indexed; the place is read only as a last resort
+            found = queryset.filter(Q(**{f"{field}__startswith": value}) | Q(**{f"{field}__startswith": value.upper()}))
+            if found.exists():
+                return found
+        return queryset.filter(place__icontains=value)
 
 
 class FugitiveFilterSet(BaseFilterSet):

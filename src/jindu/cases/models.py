@@ -134,6 +134,8 @@ class IdentityQuerySet(RestrictedQuerySet):
         if not user.has_perm(permission_name(self.model, action)):
             return self.none()
         region = getattr(user, "scope_region", None)
+        if region is not None and region.parent_id is None:
+            return self.all()  # the whole tree: every identity (the services drop those left without records)
         suspects = Suspect.objects.filter(region_q("region", region)).values("identity_id")
         return self.filter(pk__in=suspects)
 
@@ -209,12 +211,13 @@ class Suspect(JinduModel):
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
-        ordering = ["case", "id"]
+        ordering = ["-id"]  # newest records first (ordering by case would sort the cases table)
         verbose_name = _("suspect")
         verbose_name_plural = _("suspects")
         indexes = [
             models.Index(fields=["arrested_on", "region", "nationality"], name="cases_suspect_stats"),
             models.Index(fields=["region", "arrested_on"], name="cases_suspect_region_arrested"),
+            models.Index(fields=["id_number"], name="cases_suspect_id_number"),  # a person's cases, by ID
         ]
         constraints = [
             models.UniqueConstraint(

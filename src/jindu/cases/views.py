@@ -114,7 +114,7 @@ class CaseDetailView(DetailView):
 
     def get_extra_context(self, request, instance):
         user = request.user
-        suspects = selectors.suspect_list(user).filter(case=instance).select_related("identity")
+        suspects = selectors.suspect_list(user).filter(case=instance).select_related("identity").order_by("id")
         seizures = selectors.seizure_list(user).filter(case=instance)
         can_change = user.has_perm(permission_name(Case, "change"))
         agencies = sorted(instance.agencies.select_related("region"), key=lambda a: (len(a.region.path), a.pk))

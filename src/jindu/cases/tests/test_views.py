@@ -219,7 +219,8 @@ def test_list_pages_filter_by_region_period_type_drug_agency_and_operation(clien
     assert listed(drug="triazolam") == {joint_case.case_no}
     assert listed(agency="海关") == {joint_case.case_no}
     assert listed(operation="集群打零") == {other.case_no}
-    assert listed(q="卓玛") == {joint_case.case_no}
+    assert listed(q="邮寄三唑") == {joint_case.case_no}
+    assert listed(q="a540") == {joint_case.case_no, other.case_no}
     for name in ("suspect", "seizure", "fugitive", "eradication", "interception", "identity", "operation"):
         assert client.get(reverse(f"cases:{name}_list"), {"q": "x"}).status_code == 200
 
