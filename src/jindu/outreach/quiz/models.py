@@ -413,7 +413,7 @@ class QuizAttempt(JinduModel):
                              db_index=False)
     participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.PROTECT,
                                     related_name="attempts")
-    token = models.CharField(max_length=32, unique=True, editable=False)
+    token = models.CharField(max_length=32, editable=False)  # unique: see Meta (no LIKE index on PostgreSQL)
     day = models.DateField(_("day"))
     day_slot = models.PositiveSmallIntegerField()
     total_slot = models.PositiveSmallIntegerField()
@@ -427,10 +427,12 @@ class QuizAttempt(JinduModel):
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), default=False)
     flag = models.CharField(_("flag"), max_length=16, choices=AttemptFlag.choices, blank=True, default="")
+    # Every index costs each start and each submit (a submit rewrites the row and all its index entries): the
+    # statistics find attempts by submission time, never by region or school alone, so these have none.
     region = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     school = models.ForeignKey("outreach.School", verbose_name=_("school"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     language = models.CharField(_("language"), max_length=8, default="zh-hans")
     paper = models.JSONField(default=list, editable=False)
     answers = models.JSONField(null=True, blank=True, editable=False)
@@ -445,6 +447,8 @@ class QuizAttempt(JinduModel):
                                     violation_error_message=_("No attempts left today.")),
             models.UniqueConstraint(fields=["quiz", "participant", "total_slot"], name="outreach_attempt_total_slot",
                                     violation_error_message=_("No attempts left.")),
+            models.UniqueConstraint(fields=["token"], name="outreach_attempt_token",
+                                    violation_error_message=_("This attempt already exists.")),
             models.CheckConstraint(condition=models.Q(day_slot__gte=1) & models.Q(total_slot__gte=1),
                                    name="outreach_attempt_slots_positive",
                                    violation_error_message=_("Attempt numbers start at 1.")),
@@ -459,10 +463,11 @@ class QuizAttempt(JinduModel):
                 violation_error_message=_("A submitted attempt has a score."),
             ),
         ]
+        # A quiz's attempts are read through the (quiz, participant, ...) unique indexes, whose first column is
+        # the quiz; the statistics through the submission time of scored attempts.
         indexes = [
             models.Index(fields=["finished_at"], condition=models.Q(status="submitted"),
                          name="outreach_attempt_submitted"),
-            models.Index(fields=["quiz", "status"], name="outreach_attempt_quiz_status"),
         ]
 
     def __str__(self):

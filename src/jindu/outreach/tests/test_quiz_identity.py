@@ -114,9 +114,12 @@ def test_sms_caps_one_a_minute_and_five_a_day_per_phone():
     identity.send_code("13908910006", ip="10.0.0.1")  # another phone is not affected
 
 
-def test_sms_per_address_cap(settings):
+def test_sms_per_address_cap(settings, monkeypatch):
     from jindu.common.ratelimit import RateLimited
 
+    from ..quiz import limits
+
+    monkeypatch.setattr(limits, "clock", lambda: 1_800_000_000.0)  # one fixed window for the whole test
     settings.JINDU_RATE_LIMITS = {**settings.JINDU_RATE_LIMITS, "quiz_sms": {"ip": "3/h", "phone": "1/m"}}
     for number in range(3):
         identity.send_code(f"1390891100{number}", ip="10.9.9.9")
@@ -220,3 +223,15 @@ def test_sign_out(client):
     assert client.get("/quiz/me/").status_code == 200
     response = client.post("/quiz/logout/")
     assert response.status_code == 302 and response.cookies[identity.COOKIE].value == ""
+
+
+def test_tokens_are_signed_and_expire():
+    participant = qf.participant()
+    token = identity.issue_token(participant, now=1_800_000_000)
+    claims = identity.read_token(token, now=1_800_000_000 + 3600)
+    assert (claims.participant_id, claims.region_id, claims.school_id) == (participant.pk, participant.region_id, None)
+    assert identity.read_token(token, now=1_800_000_000 + identity.TOKEN_MAX_AGE + 1) is None
+    payload, signature = token.rsplit(".", 1)
+    forged = payload.replace(f"{participant.pk}.", f"{participant.pk + 1}.", 1) + "." + signature
+    assert identity.read_token(forged, now=1_800_000_000) is None
+    assert identity.read_token("garbage") is None and identity.read_token("a.b.c.d.e.f") is None

@@ -261,7 +261,10 @@ def test_live_counters_in_redis_and_recounted_after_a_loss(redis_settings, offic
     assert recounted["n"] == 4
 
 
-def test_rate_limits_in_redis(redis_settings, client):
+def test_rate_limits_in_redis(redis_settings, client, monkeypatch):
+    from ..quiz import limits
+
+    monkeypatch.setattr(limits, "clock", lambda: 1_800_000_000.0)  # one fixed window for the whole test
     redis_settings.JINDU_RATE_LIMITS = {**django_settings.JINDU_RATE_LIMITS,
                                         "quiz": {"ip": "3/m", "participant": "100/m"}}
     quiz = qf.quiz(questions=5)

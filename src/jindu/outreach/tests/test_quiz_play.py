@@ -348,6 +348,15 @@ def test_the_html_flow(client):
 # --- Rate limits ---------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def fixed_window(monkeypatch):
+    """The whole test inside one rate-limit window (they are fixed: a test crossing a minute would reset)."""
+    from ..quiz import limits
+
+    monkeypatch.setattr(limits, "clock", lambda: 1_800_000_000.0)
+
+
+@pytest.mark.usefixtures("fixed_window")
 def test_the_61st_request_a_minute_from_one_address_gets_429(client, settings):
     settings.JINDU_RATE_LIMITS = {**settings.JINDU_RATE_LIMITS, "quiz": {"ip": "60/m", "participant": "1000/m"}}
     quiz = qf.quiz(questions=5)
@@ -359,6 +368,7 @@ def test_the_61st_request_a_minute_from_one_address_gets_429(client, settings):
     assert client.get(f"/quiz/q/{quiz.code}/", REMOTE_ADDR="10.1.2.3").status_code == 200  # another address
 
 
+@pytest.mark.usefixtures("fixed_window")
 def test_per_participant_limit(client, settings):
     settings.JINDU_RATE_LIMITS = {**settings.JINDU_RATE_LIMITS, "quiz": {"ip": "1000/m", "participant": "5/m"}}
     quiz = qf.quiz(questions=5)
