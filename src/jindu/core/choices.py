@@ -42,6 +42,8 @@ class RoleCode(models.TextChoices):
     SCHOOL_REPORTER = "school_reporter", _("school reporter")
     COMPANY_REPORTER = "company_reporter", _("company reporter")
     LEADER = "leader", _("leader (read-only)")
+    MEMBER_UNIT = "member_unit", _("member unit reporter")
+    TRAFFIC_POLICE = "traffic_police", _("traffic police or checkpoint officer")
 
 
 class DrugClass(models.TextChoices):

@@ -54,6 +54,16 @@ ROLE_PERMISSIONS = {
     RoleCode.SCHOOL_REPORTER: READ_REFERENCE | frozenset({"outreach.view_school*", "outreach.change_school*",
                                                           "outreach.add_school*"}),
     RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*"}),
+    # A member unit (public security, education, health...) reports on the tasks given to it, nothing else;
+    # supervision.access narrows every supervision list to the user's own unit.
+    RoleCode.MEMBER_UNIT: READ_REFERENCE | frozenset({
+        "supervision.view_workplan", "supervision.view_planitem", "supervision.view_task", "supervision.change_task",
+        "supervision.view_progressreport", "supervision.add_progressreport", "supervision.view_attachment",
+        "supervision.add_attachment", "supervision.view_notification"}),
+    # Traffic police and checkpoint staff: the drug-driving check and licence query certificates, no registry.
+    RoleCode.TRAFFIC_POLICE: READ_REFERENCE | frozenset({
+        "persons.add_drivingcheck", "persons.view_drivingcheck", "persons.add_licencecertificate",
+        "persons.view_licencecertificate"}),
     RoleCode.LEADER: READ_REFERENCE | _all(BUSINESS_APPS, ("view",)) | frozenset({"core.export_data"})
     | READ_ALL_FIELDS,
 }
@@ -67,6 +77,7 @@ ROLE_SCOPE_LEVEL = {
     RoleCode.SCHOOL_REPORTER: RegionLevel.COUNTY,
     RoleCode.COMPANY_REPORTER: RegionLevel.COUNTY,
 }
+# MEMBER_UNIT and TRAFFIC_POLICE may sit at any level: units and checkpoints exist at all three.
 
 
 def patterns_for(role_codes):
