@@ -119,7 +119,8 @@ class Dataset:
 
     Hooks: :meth:`to_fields` (parsed row -> model field values; resolve references here),
     :meth:`upsert` (write one record; the default compares, validates, checks scope and
-    audits), :meth:`export_objects` and :meth:`export_value`.
+    audits), :meth:`after_import` (once per committed file), :meth:`export_objects` and
+    :meth:`export_value`.
     """
 
     name = ""
@@ -261,6 +262,15 @@ class Dataset:
             getattr(instance, name).set(values)
         audit.log_change(instance, "updated", before=before, after=audit.snapshot(instance))
         return UPDATED
+
+    def after_import(self, run):
+        """Called once after the last row of a file that is about to be committed (never on a dry run
+        or a refused file), inside the import's transaction; the default does nothing.
+
+        For follow-up work over everything the file wrote (``run.state`` holds what the row hooks
+        collected): register it with ``transaction.on_commit`` so that it runs only once the rows
+        are committed, and not at all when the transaction is rolled back.
+        """
 
     # --- export -------------------------------------------------------------------------------
 

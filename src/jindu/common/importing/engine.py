@@ -70,10 +70,13 @@ class ImportResult:
 
 
 class ImportRun:
-    """What a dataset's hooks may ask while a file is imported: who acts, scope, the summary."""
+    """What a dataset's hooks may ask while a file is imported: who acts, scope, the summary.
+
+    ``state`` is the dataset's scratch space for the run (what its row hooks collect for ``after_import``)."""
 
     def __init__(self, dataset, actor, result):
         self.dataset, self.actor, self.result = dataset, actor, result
+        self.state = {}
 
     @property
     def unrestricted(self):
@@ -164,6 +167,7 @@ def _import_rows(dataset, table, positions, run):
                 _import_row(dataset, run, number, cells, positions, seen_keys)
             if result.errors or result.dry_run:
                 raise _Rollback  # leaves audit.batch() without flushing, then rolls the transaction back
+            dataset.after_import(run)
             audit.log(f"{dataset.name}.imported", object_type=model_label(dataset),
                       object_repr=result.filename, extra={"dataset": dataset.name, **result.counts(),
                              "created_by_name": result.created_by_name,

@@ -200,3 +200,20 @@ def test_records_of_other_regions_cannot_be_changed_or_moved(tmp_path, county_of
     assert errors_of(result) == [(2, "region_code"), (3, "region_code")]
     assert Organisation.objects.get(name="噶尔县禁毒办").region.code == "542523"
     assert Organisation.objects.get(name="城关区禁毒办").region.code == "540102"
+
+
+@pytest.mark.parametrize(("rows", "dry_run", "called"), [(GOOD, False, True), (GOOD, True, False),
+                                                         ([HEADER, ["x", "spaceship", "540102", "", "", ""]],
+                                                          False, False)])
+def test_after_import_runs_once_and_only_for_a_committed_file(tmp_path, officer, monkeypatch, rows, dry_run,
+                                                              called):
+    dataset = get("organisations")
+    seen = []
+
+    def after_import(run):  # what a dataset's override sees: the whole file written, not yet committed
+        seen.append((run.result.created, run.state, Organisation.objects.count()))
+
+    monkeypatch.setattr(dataset, "after_import", after_import)
+    result = import_file(write_csv(tmp_path / "orgs.csv", rows), officer, dry_run=dry_run)
+    assert result.committed is called
+    assert seen == ([(3, {}, 3)] if called else [])
