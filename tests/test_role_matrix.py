@@ -35,7 +35,7 @@ MATRIX = {
     "page core:user_roles": ({"security_admin"}, 200, 403),
     "page core:auditlog_list": ({"audit_admin"}, 200, 403),
     "page core:security_settings": ({"security_admin"}, 200, 403),
-    "page importing:index": (OFFICERS | {"leader"}, 200, 403),
+    "page importing:index": (OFFICERS | {"leader", "company_reporter"}, 200, 403),  # reporters: own ledgers
     "page importing:export": (OFFICERS | {"leader"}, 200, 403),
     "page importing:upload": (OFFICERS, 200, 403),
     "api GET organisation": (REFERENCE_READERS, 200, 404),

@@ -53,7 +53,8 @@ ROLE_PERMISSIONS = {
         "change_alert", "change_handover", "add_identitydisclosure")),
     RoleCode.SCHOOL_REPORTER: READ_REFERENCE | frozenset({"outreach.view_school*", "outreach.change_school*",
                                                           "outreach.add_school*"}),
-    RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*"}),
+    RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*",
+                                                           "core.import_data"}),  # their own units' ledgers
     # A member unit (public security, education, health...) reports on the tasks given to it, nothing else;
     # supervision.access narrows every supervision list to the user's own unit.
     RoleCode.MEMBER_UNIT: READ_REFERENCE | frozenset({

@@ -2,12 +2,17 @@
 DESIGN.md, and ``inspections`` and ``cylinders`` (templates for grid workers and filling stations).
 
 After a ``transactions`` import commits, the reconciliation of every unit x substance the file created or
-changed is recomputed once (``services.PendingReconciliation``), not once per line.
+changed is recomputed once (``services.PendingReconciliation``, registered by the ``after_import`` hook with
+``transaction.on_commit``), not once per line.
+
+Company reporters import ``transactions`` only (the one dataset whose add permission they hold), and only lines
+of their own organisation's units: a line of any other unit is a bad row saying so.
 """
 
 import decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction as db
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +22,7 @@ from jindu.common.masking import mask_id_number
 
 from .choices import CylinderStatus, Direction, InspectionKind, QuantityUnit, SubstanceKind, UnitKind
 from .filtersets import CylinderFilterSet, InspectionFilterSet, TransactionFilterSet, UnitFilterSet
-from .models import Cylinder, Inspection, Substance, Transaction, Unit
+from .models import Cylinder, Inspection, Substance, Transaction, Unit, reporter_organisation_id
 from .services import (
     PendingReconciliation,
     ensure_catalogue,
@@ -48,19 +53,32 @@ def _number(value):
 
 
 def _unit_finder(run, restricted):
-    """Look units up by credit code once per run: those the importing user may see, or all units."""
+    """Look units up by credit code once per run: those the importing user may see (region scope and, for a
+    company reporter, their own organisation's units: ``Unit.objects.restrict``), or all units."""
     key = "precursors.units.restricted" if restricted else "precursors.units.all"
     cache = parsers.cached(key, dict)
 
     def find(code):
         if code not in cache:
             queryset = Unit.objects.order_by()
-            if restricted:
-                queryset = run.restrict(queryset)
+            if restricted and not run.unrestricted:
+                queryset = queryset.restrict(run.actor, "view")
             cache[code] = queryset.filter(credit_code=code).first()
         return cache[code]
 
     return find
+
+
+def own_unit(run, code):
+    """The unit of a row's ``credit_code`` among those the importing user may see; a bad row otherwise, saying
+    why in the user's terms (a company reporter imports only their own company's units)."""
+    unit = _unit_finder(run, restricted=True)(normalise_credit_code(code))
+    if unit is not None:
+        return unit
+    if not run.unrestricted and reporter_organisation_id(run.actor) is not None:
+        raise RowError("credit_code", _("The unit {code} is not one of your company's units: you may import only "
+                                        "your own units' records.").format(code=normalise_credit_code(code)))
+    raise RowError("credit_code", _("No unit with this credit code is registered in your region."))
 
 
 def substance_lookup():
@@ -145,10 +163,7 @@ class TransactionDataset(Dataset):
 
     def to_fields(self, row, run):
         fields = super().to_fields(row, run)
-        unit = _unit_finder(run, restricted=True)(normalise_credit_code(row["credit_code"]))
-        if unit is None:
-            raise RowError("credit_code", _("No unit with this credit code is registered in your region."))
-        fields["unit"] = unit
+        fields["unit"] = own_unit(run, row["credit_code"])
         substance = parsers.cached("precursors.substances", substance_lookup).get(
             (row["chemical"] or "").strip().lower())
         if substance is None:
@@ -172,13 +187,17 @@ class TransactionDataset(Dataset):
             Transaction.objects.filter(ref=fields["ref"]).update(counterparty_id_number="")
         outcome = super().upsert(fields, run)
         if outcome != UNCHANGED:
-            pending = getattr(run, "precursors_pending", None)
-            if pending is None:
-                pending = run.precursors_pending = PendingReconciliation()
+            pending = run.state.setdefault("reconciliation", PendingReconciliation())
             pending.add((fields["unit"].pk, fields["substance"].pk), fields.get("counterparty_id_number", ""))
             if before is not None:
                 pending.add(before[:2], before[2])
         return outcome
+
+    def after_import(self, run):
+        """The reconciliation of the pairs and buyers the file changed, once each, after the commit."""
+        pending = run.state.get("reconciliation")
+        if pending is not None:
+            db.on_commit(pending.run)
 
     def export_queryset(self, actor, params=None):
         from django.db.models import Value
@@ -214,10 +233,7 @@ class InspectionDataset(Dataset):
         fields = super().to_fields(row, run)
         if fields.get("rectification_required") is None:
             fields["rectification_required"] = False
-        unit = _unit_finder(run, restricted=True)(normalise_credit_code(row["credit_code"]))
-        if unit is None:
-            raise RowError("credit_code", _("No unit with this credit code is registered in your region."))
-        fields["unit"] = unit
+        fields["unit"] = own_unit(run, row["credit_code"])
         return fields
 
     def export_queryset(self, actor, params=None):
@@ -246,10 +262,7 @@ class CylinderDataset(Dataset):
 
     def to_fields(self, row, run):
         fields = super().to_fields(row, run)
-        unit = _unit_finder(run, restricted=True)(normalise_credit_code(row["credit_code"]))
-        if unit is None:
-            raise RowError("credit_code", _("No unit with this credit code is registered in your region."))
-        fields["unit"] = unit
+        fields["unit"] = own_unit(run, row["credit_code"])
         if not fields.get("status"):
             fields.pop("status", None)
         existing = Cylinder.objects.filter(serial=fields["serial"]).select_related("substance").first()

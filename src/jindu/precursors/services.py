@@ -946,12 +946,12 @@ def reconcile_buyers(buyer_ids, store=None):
 class PendingReconciliation:
     """Pairs and buyers an import touched; recomputed once each when the import's transaction commits.
 
-    Registered with ``transaction.on_commit`` on first use: when the import is refused (rolled back) nothing is
-    recomputed, and a file of 100,000 lines of 50 pairs recomputes 50 pairs, not 100,000."""
+    The import's ``after_import`` hook registers :meth:`run` with ``transaction.on_commit``: when the import is
+    refused (rolled back) nothing is recomputed, and a file of 100,000 lines of 50 pairs recomputes 50 pairs,
+    not 100,000."""
 
     def __init__(self):
         self.pairs, self.buyers = set(), set()
-        db.on_commit(self.run)
 
     def add(self, pair, buyer=""):
         self.pairs.add(pair)

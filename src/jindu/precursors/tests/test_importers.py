@@ -6,12 +6,14 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 import jindu.precursors.importers  # noqa: F401  (registers the datasets)
 from jindu.common.importing import SYSTEM, export_dataset, get, run_import
-from jindu.common.testing import create_user
+from jindu.common.testing import create_user, region
 from jindu.precursors import services
 from jindu.precursors.choices import FlagRule, UnitKind
 from jindu.precursors.models import Cylinder, Inspection, ReconciliationFlag, Transaction, Unit
@@ -289,6 +291,53 @@ def test_inspections_and_cylinders_templates_import(tmp_path, units):
     assert do_import("cylinders", write_csv(tmp_path, cylinders, "c.csv")).unchanged == 1
 
 
-def test_company_reporters_cannot_import(tmp_path, units):
-    reporter = create_user("reporter", ["company_reporter"], "540102")
-    assert not get("transactions").can_import(reporter)
+@pytest.fixture
+def reporter_and_units(db):
+    from jindu.core.models import Organisation
+
+    company = Organisation.objects.create(name="拉萨某化工", kind="company", region=region("540102"))
+    own, neighbour = make_unit("540102", organisation=company), make_unit("540102")
+    return create_user("reporter", ["company_reporter"], "540102", organisation=company), own, neighbour
+
+
+def test_company_reporters_import_their_own_units_ledger_and_nothing_else(
+        tmp_path, reporter_and_units, django_capture_on_commit_callbacks):
+    reporter, own, neighbour = reporter_and_units
+    rows = [TX_HEADER, ["C1", own.credit_code, "67-64-1", "purchase", "50", "L", "2024-03-02", ""],
+            ["C2", own.credit_code, "67-64-1", "stocktake", "40", "L", "2024-03-31", ""]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = do_import("transactions", write_csv(tmp_path, rows), actor=reporter)
+    assert result.ok and result.created == 2, result.errors
+    assert len(callbacks) == 1  # the reconciliation, after the commit
+    flag = ReconciliationFlag.objects.get(unit=own, rule=FlagRule.RECONCILIATION)
+    assert (flag.expected, flag.stocktake) == (D(50), D(40))
+    # A line of a neighbour in the same county: every such row refused, saying why; nothing written.
+    rows = [TX_HEADER, ["C3", own.credit_code, "67-64-1", "use", "5", "L", "2024-04-02", ""],
+            ["C4", neighbour.credit_code, "67-64-1", "purchase", "5", "L", "2024-04-02", ""],
+            ["C5", neighbour.credit_code, "67-64-1", "sale", "5", "L", "2024-04-03", ""]]
+    refused = do_import("transactions", write_csv(tmp_path, rows), actor=reporter)
+    assert [(e.row, e.column) for e in refused.errors] == [(3, "credit_code"), (4, "credit_code")]
+    assert "not one of your company's units" in refused.errors[0].message
+    assert neighbour.credit_code in refused.errors[0].message
+    assert not Transaction.objects.filter(ref__in=["C3", "C4", "C5"]).exists()
+    # The same file by the county officer imports all three: the refusal is the reporter's rule, not the data's.
+    officer = create_user("officer540102", ["county_officer"], "540102")
+    assert do_import("transactions", write_csv(tmp_path, rows), actor=officer).created == 3
+    # Every other dataset, of this app or another, is refused to the reporter.
+    from jindu.common.importing import all_datasets
+
+    importable = [dataset.name for dataset in all_datasets() if dataset.can_import(reporter)]
+    assert importable == ["transactions"]
+    with pytest.raises(PermissionDenied):
+        do_import("units", write_csv(tmp_path, [["credit_code", "name", "kind", "region_code"],
+                                                [credit_code(), "某单位", "trader", "540102"]]), actor=reporter)
+
+
+def test_the_upload_page_offers_a_company_reporter_only_transactions(client, reporter_and_units):
+    reporter = reporter_and_units[0]
+    client.force_login(reporter)
+    assert client.get(reverse("importing:upload", args=["transactions"])).status_code == 200
+    for name in ("units", "inspections", "cylinders", "organisations"):
+        assert client.get(reverse("importing:upload", args=[name])).status_code == 403
+    index = client.get(reverse("importing:index")).content.decode()
+    assert "transactions" in index and "organisations" not in index
