@@ -64,15 +64,18 @@ def get_region(code=None):
     return region
 
 
-def compute(date_from, date_to, region_code=None):
-    """The statistics object of DESIGN.md for the inclusive period and the region subtree."""
+def compute(date_from, date_to, region_code=None, sections=None):
+    """The statistics object of DESIGN.md for the inclusive period and the region subtree.
+
+    ``sections`` (app labels of :data:`PROVIDERS`) limits the work to those apps' parts when a caller needs
+    only them; the other figures are then left at zero."""
     start, end = parse_period(date_from, date_to)
     region = get_region(region_code)
     result = {"from": start.isoformat(), "to": end.isoformat(), "region": region.code}
     result.update(copy.deepcopy(ZERO))
     installed = {config.label for config in apps.get_app_configs()}
     for label, path in PROVIDERS.items():
-        if label not in installed:
+        if label not in installed or (sections is not None and label not in sections):
             continue
         part = import_string(path)(start, end, region)
         unknown = set(part) - set(ZERO)
