@@ -19,6 +19,7 @@ class PersonsConfig(AppConfig):
             MenuItem(_("Handovers"), "persons:handover_list", "persons.view_handover"),
             MenuItem(_("Drug tests"), "persons:drugtest_list", "persons.view_drugtest"),
             MenuItem(_("Risk assessments"), "persons:riskassessment_list", "persons.view_riskassessment"),
+            MenuItem(_("Drug-use violations"), "persons:violation_list", "persons.view_violation"),
             MenuItem(_("Drug-driving check"), "persons:drivingcheck_add", "persons.add_drivingcheck"),
             MenuItem(_("Licence query certificates"), "persons:licencecertificate_list",
                      "persons.view_licencecertificate"),

@@ -83,3 +83,11 @@ class LicencePurpose(models.TextChoices):
 class CertificateResult(models.TextChoices):
     NOT_INVOLVED = "not_involved", _("not drug-involved")
     INVOLVED = "involved", _("drug-involved")
+
+
+class Punishment(models.TextChoices):
+    """Public-order punishments for drug use (治安管理处罚法 2025, art. 84)."""
+
+    DETENTION = "detention", _("administrative detention")
+    FINE = "fine", _("fine")
+    WARNING = "warning", _("warning")

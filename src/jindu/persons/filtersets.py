@@ -12,7 +12,7 @@ from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
 from jindu.common.identifiers import ID_RE, normalise_id_number
 from jindu.common.masking import mask_id_number
 
-from .choices import AlertKind, AlertState, Measure, PersonStatus, RiskLevel, TestMethod, TestResult
+from .choices import AlertKind, AlertState, Measure, PersonStatus, Punishment, RiskLevel, TestMethod, TestResult
 from .crypto import blind_index
 from .models import (
     Alert,
@@ -24,6 +24,7 @@ from .models import (
     LicenceCertificate,
     Person,
     RiskAssessment,
+    Violation,
 )
 
 
@@ -56,10 +57,41 @@ class PersonFilterSet(PersonSearchMixin, BaseFilterSet):
                                           label=_("measure"), distinct=True)
     registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte", label=_("from"))
     registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label=_("to"))
+    community_from = django_filters.DateFilter(method="filter_community", label=_("in community measures from"))
+    community_to = django_filters.DateFilter(method="filter_community", label=_("in community measures to"))
+    tested = django_filters.BooleanFilter(method="filter_community", label=_("tested during those measures"))
+    violation = django_filters.BooleanFilter(method="filter_violation", label=_("with a drug-use violation"))
 
     class Meta:
         model = Person
-        fields = ["q", "status", "region", "measure", "registered_from", "registered_to"]
+        fields = ["q", "status", "region", "measure", "registered_from", "registered_to", "community_from",
+                  "community_to", "tested", "violation"]
+
+    def filter_violation(self, queryset, name, value):
+        """Live violation records only: a person whose violations are all sealed is not found (art. 136)."""
+        from django.db.models import Exists, OuterRef
+
+        if value is None:
+            return queryset
+        live = Exists(Violation.objects.filter(person=OuterRef("pk")))
+        return queryset.filter(live if value else ~live)
+
+    def filter_community(self, queryset, name, value):
+        """The people behind the statistics' ``in_community`` and ``tested`` for a period (both dates, or one
+        day); the three fields act together, once."""
+        from .selectors import in_community, tested_in_community
+
+        data = self.form.cleaned_data
+        start, end = data.get("community_from"), data.get("community_to")
+        if not (start or end) or name != ("community_from" if start else "community_to"):
+            return queryset
+        start, end = start or end, end or start
+        queryset = in_community(queryset, start, end)
+        if data.get("tested") is True:
+            return tested_in_community(queryset, start, end)
+        if data.get("tested") is False:
+            return queryset.exclude(pk__in=tested_in_community(queryset, start, end).values("pk"))
+        return queryset
 
 
 class EpisodeFilterSet(PersonSearchMixin, BaseFilterSet):
@@ -150,3 +182,17 @@ class LicenceCertificateFilterSet(BaseFilterSet):
     class Meta:
         model = LicenceCertificate
         fields = ["q", "result", "region"]
+
+
+class ViolationFilterSet(PersonSearchMixin, BaseFilterSet):
+    punishment = django_filters.ChoiceFilter(choices=Punishment.choices, label=_("punishment"))
+    region = RegionCodeFilter(field_name="person__region", label=_("region code"))
+    decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("from"))
+    decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("to"))
+
+    class Meta:
+        model = Violation
+        fields = ["q", "punishment", "region", "decided_from", "decided_to"]
+
+    def search_text(self, queryset, value):
+        return queryset.filter(decision_no__icontains=value) | queryset.filter(person__name__icontains=value)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.common.forms import JinduForm, JinduModelForm
 
 from .choices import LicencePurpose
-from .models import Contact, DrugTest, Episode, Handover, Person, TestSchedule
+from .models import Contact, DrugTest, Episode, Handover, Person, TestSchedule, Violation
 
 
 def workers_for(user):
@@ -113,6 +113,15 @@ class DrugTestForm(JinduModelForm):
         model = DrugTest
         fields = ["person", "tested_on", "method", "result", "substance", "tester", "notes"]
         widgets = {"tested_on": forms.DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ViolationForm(JinduModelForm):
+    class Meta:
+        model = Violation
+        fields = ["person", "decision_no", "committed_on", "decided_on", "deciding_unit", "punishment",
+                  "detention_days", "executed_on", "notes"]
+        widgets = {"committed_on": forms.DateInput, "decided_on": forms.DateInput, "executed_on": forms.DateInput,
+                   "notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class ContactForm(JinduModelForm):

@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jindu.common.features import LiveManager, LiveQuerySet, SealableModel, VersionedModel, VoidableModel
 from jindu.common.masking import mask_id_number, mask_name
-from jindu.common.models import JinduModel, RestrictedQuerySet
+from jindu.common.models import JinduModel, RestrictedManager
 
 from .choices import (
     LEGAL_TERM_MONTHS,
@@ -28,6 +29,7 @@ from .choices import (
     LicencePurpose,
     Measure,
     PersonStatus,
+    Punishment,
     RiskLevel,
     Sex,
     TestMethod,
@@ -56,7 +58,7 @@ def assigned_q(user, prefix=""):
             | Q(**{f"{prefix}pk__in": handovers.values("person_id")}))
 
 
-class PersonRecordQuerySet(RestrictedQuerySet):
+class PersonRecordQuerySet(LiveQuerySet):
     def restrict(self, user, action="view"):
         """Role permission and region scope (common.scope), then, for community workers, their own persons."""
         queryset = super().restrict(user, action)
@@ -66,18 +68,34 @@ class PersonRecordQuerySet(RestrictedQuerySet):
         return queryset
 
 
-class PersonRecordManager(models.Manager.from_queryset(PersonRecordQuerySet)):
-    pass
+class PersonRecordManager(LiveManager.from_queryset(PersonRecordQuerySet)):
+    """What code reads through: scope (with the community worker's rule), voided and sealed rows hidden."""
 
 
-class PersonRecord(JinduModel):
+class PersonRecordAllManager(RestrictedManager.from_queryset(PersonRecordQuerySet)):
+    """Every row, voided and sealed ones included (Django's default manager: unique checks, related objects)."""
+
+
+class ScopedPersonRecord(JinduModel):
     """Base of every record about a person: region scope through the person's residence region,
-    views audited."""
+    views audited. Records that are never voided (alerts, disclosures) use it directly."""
 
     person_path = "person"
     scope_field = "person__region"
     audit_views = True
 
+    all_objects = PersonRecordAllManager()
+    objects = PersonRecordManager()
+
+    class Meta:
+        abstract = True
+
+
+class PersonRecord(VoidableModel, VersionedModel, ScopedPersonRecord):
+    """A record users enter and edit: deleting voids it (reason required, restorable), every write bumps
+    its version (two officers cannot overwrite each other's edit)."""
+
+    all_objects = PersonRecordAllManager()
     objects = PersonRecordManager()
 
     class Meta:
@@ -344,6 +362,60 @@ class Contact(PersonRecord):
         return f"{self.get_kind_display()} · {self.contacted_on}"
 
 
+class Violation(SealableModel, PersonRecord):
+    """A public-order punishment for drug use (吸毒违法记录: 治安管理处罚法 2025 art. 84): the decision, the
+    punishment and when it was carried out. Art. 136 seals records of public-order violations: once the
+    punishment is carried out (plus ``JINDU_VIOLATION_SEAL_AFTER_DAYS``, default 0) the daily ``jindu
+    seal_records`` seals it, and from then on only case-handling roles open it, with a reason and a case number.
+    The registry itself (the person, the measures) is 戒毒 data, not a violation record, and is not sealed."""
+
+    all_objects = PersonRecordAllManager()  # SealableModel's plain managers would drop the community-worker rule
+    objects = PersonRecordManager()
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="violations")
+    decision_no = models.CharField(_("decision number"), max_length=64, unique=True,
+                                   error_messages={"unique": _("A violation with this decision number exists.")})
+    committed_on = models.DateField(_("found on"), help_text=_("Date the drug use was found."))
+    decided_on = models.DateField(_("decided on"))
+    deciding_unit = models.ForeignKey("core.Organisation", verbose_name=_("deciding unit"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    punishment = models.CharField(_("punishment"), max_length=16, choices=Punishment.choices)
+    detention_days = models.PositiveSmallIntegerField(_("detention (days)"), null=True, blank=True)
+    executed_on = models.DateField(_("carried out on"), null=True, blank=True,
+                                   help_text=_("Date the punishment was carried out; the record is sealed after it."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("drug-use violation")
+        verbose_name_plural = _("drug-use violations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_on__gte=models.F("committed_on")),
+                name="persons_violation_decided_after_found",
+                violation_error_message=_("A decision cannot precede the violation."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_no} · {self.get_punishment_display()}"
+
+    def clean(self):
+        if self.punishment == Punishment.DETENTION and not self.detention_days:
+            raise ValidationError({"detention_days": _("Give the days of detention.")})
+        if self.executed_on and self.decided_on and self.executed_on < self.decided_on:
+            raise ValidationError({"executed_on": _("A punishment cannot be carried out before it is decided.")})
+
+    @classmethod
+    def sealing_due(cls):
+        """Art. 136: a violation record is sealed once its punishment has been carried out (after a configurable
+        number of days, 0 by default). Records still being carried out stay open to the officers handling them."""
+        days = int(getattr(settings, "JINDU_VIOLATION_SEAL_AFTER_DAYS", 0))
+        cutoff = timezone.localdate() - datetime.timedelta(days=days)
+        return cls.objects.filter(executed_on__isnull=False, executed_on__lte=cutoff)
+
+
 FACTOR_LABELS = {
     "positive_tests": _("positive tests in the last 6 months"),
     "missed_tests": _("missed scheduled tests in the last 6 months"),
@@ -383,7 +455,7 @@ class RiskAssessment(PersonRecord):
         return [{**row, "label": FACTOR_LABELS.get(row.get("code"), row.get("label", ""))} for row in self.factors]
 
 
-class Alert(PersonRecord):
+class Alert(ScopedPersonRecord):
     """A work item for the community worker and the county: test overdue, no contact, positive test,
     handover overdue, reassessment overdue. ``key`` names the occurrence, so the daily computation
     never raises the same alert twice; acknowledge and resolve are audited (the history)."""
@@ -482,7 +554,7 @@ class LicenceCertificate(JinduModel):
         return self.number
 
 
-class IdentityDisclosure(PersonRecord):
+class IdentityDisclosure(ScopedPersonRecord):
     """A record that a user asked to see a person's full identity number (or phone), and why.
     Showing the full number is an explicit, permitted and audited action; this is its register."""
 

@@ -41,20 +41,31 @@ def statistics(date_from, date_to, region):
     """
     persons = Person.objects.filter(region_q("region", region))
     registered = persons.filter(registered_on__lte=date_to).count()
-    in_period = community_episodes().filter(overlapping(date_from, date_to), person=OuterRef("pk"))
-    in_community = persons.filter(Exists(in_period))
-    covering_test = community_episodes().filter(person=OuterRef("person"), start_on__lte=OuterRef("tested_on")).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("tested_on")))
-    tests = DrugTest.objects.filter(person=OuterRef("pk"), tested_on__gte=date_from, tested_on__lte=date_to).filter(
-        Exists(covering_test))
-    counted = in_community.count()
-    tested = in_community.filter(Exists(tests)).count()
+    community = in_community(persons, date_from, date_to)
+    counted = community.count()
+    tested = tested_in_community(community, date_from, date_to).count()
     return {"persons": {
         "registered": registered,
         "in_community": counted,
         "tested": tested,
         "test_rate": round(tested / counted, 4) if counted else None,
     }}
+
+
+def in_community(persons, date_from, date_to):
+    """``persons`` with a community_detox or community_rehab episode overlapping the period (``in_community``;
+    the people list filters by the same rule, so a figure and its list agree)."""
+    in_period = community_episodes().filter(overlapping(date_from, date_to), person=OuterRef("pk"))
+    return persons.filter(Exists(in_period))
+
+
+def tested_in_community(persons, date_from, date_to):
+    """``persons`` with a drug test inside the period and inside a community episode (``tested``)."""
+    covering_test = community_episodes().filter(person=OuterRef("person"), start_on__lte=OuterRef("tested_on")).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("tested_on")))
+    tests = DrugTest.objects.filter(person=OuterRef("pk"), tested_on__gte=date_from, tested_on__lte=date_to).filter(
+        Exists(covering_test))
+    return persons.filter(Exists(tests))
 
 
 def person_by_id_number(id_number):
@@ -85,14 +96,17 @@ def current_measure_subquery(day=None):
     return Subquery(running.order_by("statutory", "-start_on").values("measure")[:1])
 
 
-def current_episode(person, day=None):
-    """The statutory or voluntary measure running on ``day`` (today by default), statutory first."""
+def current_episode(person, day=None, episodes=None):
+    """The statutory or voluntary measure running on ``day`` (today by default), statutory first.
+    ``episodes``: the person's live episodes when the caller has them already (no second query)."""
     from django.utils import timezone
 
     from .choices import STATUTORY_MEASURES
 
     day = day or timezone.localdate()
-    episodes = [e for e in person.episodes.all() if e.is_open_on(day)]
+    if episodes is None:
+        episodes = person.episodes.filter(voided=False)
+    episodes = [e for e in episodes if e.is_open_on(day)]
     episodes.sort(key=lambda e: (e.measure not in STATUTORY_MEASURES, -e.start_on.toordinal()))
     return episodes[0] if episodes else None
 
@@ -120,5 +134,5 @@ def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-__all__ = ["statistics", "person_by_id_number", "person_list", "current_episode", "last_test_on", "open_alerts",
-           "alert_counts_by_worker", "overlapping"]
+__all__ = ["statistics", "in_community", "tested_in_community", "person_by_id_number", "person_list",
+           "current_episode", "last_test_on", "open_alerts", "alert_counts_by_worker", "overlapping"]

@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jindu.common import audit
+from jindu.common.features import is_versioned, is_voidable
 from jindu.common.identifiers import normalise_id_number, parse_id_number
 from jindu.common.masking import mask_id_number
 from jindu.common.scope import object_in_scope, permission_name
+from jindu.common.services import check_version, object_delete, object_restore, object_seal
 
 from .choices import (
     COMMUNITY_MEASURES,
@@ -44,6 +46,7 @@ from .models import (
     Person,
     RiskAssessment,
     TestSchedule,
+    Violation,
     assigned_q,
     worker_only,
 )
@@ -103,9 +106,20 @@ def _create(actor, instance, require_after=True, trusted=()):
 
 
 def _update(actor, instance, data):
-    """Lock, check scope before and after, validate, save, audit; an unchanged record is not written."""
-    locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    """Lock, check scope before and after, validate, save, audit; an unchanged record is not written.
+
+    A versioned record: ``data["version"]`` is the version the edit started from (absent: no check, for the
+    services' own follow-up writes); a stale one is refused before anything is written, a write bumps it.
+    A voided record is not edited (restore it first)."""
+    data = dict(data)
+    model = type(instance)
+    base_version = data.pop("version", None)
+    locked = model._base_manager.select_for_update().get(pk=instance.pk)
+    if is_voidable(model) and locked.voided:
+        raise ValidationError(_("{obj} is voided; restore it before editing.").format(obj=locked))
     require(actor, locked, "change")
+    if is_versioned(model):
+        check_version(locked, base_version)
     before = audit.snapshot(locked)
     for name, value in data.items():
         setattr(locked, name, value)
@@ -113,9 +127,24 @@ def _update(actor, instance, data):
     require(actor, locked, "change")
     after = audit.snapshot(locked)
     if audit.diff(before, after):
+        if is_versioned(model):
+            locked.version += 1
         locked.save()
         audit.log_change(locked, "updated", before=before, after=after)
     return locked
+
+
+@transaction.atomic
+def record_delete(*, actor, instance, reason, version=None):
+    """Void a person or one of their records (who, when, why; restorable, audited); scope as for any write."""
+    require(actor, instance, "delete")
+    return object_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+@transaction.atomic
+def record_restore(*, actor, instance, reason=""):
+    require(actor, instance, "delete")
+    return object_restore(actor=actor, instance=instance, reason=reason)
 
 
 # --- persons ---------------------------------------------------------------------------------------
@@ -330,6 +359,27 @@ def contact_create(*, actor, data):
     return _create(actor, Contact(**data))
 
 
+# --- drug-use violations (sealable) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def violation_create(*, actor, data):
+    """Record a public-order punishment for drug use; one already carried out under the sealing rule is
+    sealed at once (art. 136), so it never shows in a list."""
+    violation = _create(actor, Violation(**data))
+    if Violation.sealing_due().filter(pk=violation.pk).exists():
+        violation = object_seal(actor=None, instance=violation, basis="automatic: persons.Violation.sealing_due")
+    return violation
+
+
+@transaction.atomic
+def violation_update(*, actor, instance, data):
+    violation = _update(actor, instance, data)
+    if Violation.sealing_due().filter(pk=violation.pk).exists():
+        violation = object_seal(actor=None, instance=violation, basis="automatic: persons.Violation.sealing_due")
+    return violation
+
+
 # --- test schedules ----------------------------------------------------------------------------------
 
 
@@ -414,16 +464,18 @@ def risk_factors(person, on):
     from .selectors import current_episode
 
     half_year = on - datetime.timedelta(days=182)
-    tests = list(person.tests.filter(tested_on__lte=on))
+    tests = list(person.tests.filter(voided=False, tested_on__lte=on))
     positives = sum(1 for t in tests if t.result == TestResult.POSITIVE and t.tested_on >= half_year)
     rules = schedule_rules()
     missed = 0
-    for episode in person.episodes.filter(start_on__lte=on):
+    episodes = list(person.episodes.filter(voided=False))
+    for episode in (e for e in episodes if e.start_on <= on):
         for due, met in schedule_due_dates(episode, tests, on, rules):
             if met is None and half_year <= due < on:
                 missed += 1
-    contacts = [c.contacted_on for c in person.contacts.filter(contacted_on__lte=on)] + [t.tested_on for t in tests]
-    episode = current_episode(person, on)
+    contacts = [c.contacted_on for c in person.contacts.filter(voided=False, contacted_on__lte=on)]
+    contacts += [t.tested_on for t in tests]
+    episode = current_episode(person, on, episodes)
     last = max(contacts) if contacts else (episode.start_on if episode else person.registered_on)
     days = (on - last).days
     contact_points = 30 if days > 90 else 20 if days > 60 else 10 if days > 30 else 0
@@ -483,14 +535,16 @@ def wanted_alerts(today):
     wanted = {}
     rules = schedule_rules()
     community = set(COMMUNITY_MEASURES)
-    active = ~Q(person__status__in=[PersonStatus.DELISTED, PersonStatus.DECEASED])
+    active = ~Q(person__status__in=[PersonStatus.DELISTED, PersonStatus.DECEASED]) & Q(person__voided=False)
     contacts = Contact.objects.filter(person_id=OuterRef("person_id"), contacted_on__lte=today).order_by(
         "-contacted_on")
     latest = RiskAssessment.objects.filter(person_id=OuterRef("person_id")).order_by("-assessed_on", "-pk")
     running = Episode.objects.filter(_open_on(today), active, measure__in=set(rules) | community).annotate(
         last_in=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__gte=F("start_on"),
-                                                         person__tests__tested_on__lte=today)),
-        last_any=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__lte=today)),
+                                                         person__tests__tested_on__lte=today,
+                                                         person__tests__voided=False)),
+        last_any=Max("person__tests__tested_on", filter=Q(person__tests__tested_on__lte=today,
+                                                         person__tests__voided=False)),
         last_contact=Subquery(contacts.values("contacted_on")[:1]),
         assessment=Subquery(latest.values("pk")[:1]),
         next_due=Subquery(latest.values("next_due")[:1]),

@@ -18,6 +18,7 @@ from .models import (
     Person,
     RiskAssessment,
     TestSchedule,
+    Violation,
 )
 
 
@@ -80,6 +81,16 @@ class DrugTestTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = DrugTest
         fields = ("ref", "person", "tested_on", "method", "result", "substance", "tester")
+
+
+class ViolationTable(BaseTable):
+    decision_no = tables.Column(verbose_name=_("decision number"), linkify=True)
+    person = PersonColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Violation
+        fields = ("decision_no", "person", "committed_on", "decided_on", "punishment", "detention_days",
+                  "executed_on")
 
 
 class ContactTable(BaseTable):

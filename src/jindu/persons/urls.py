@@ -12,27 +12,32 @@ from .models import (
     Person,
     RiskAssessment,
     TestSchedule,
+    Violation,
 )
+from .views import void_views
 
 app_name = "persons"
 
 urlpatterns = [
     *model_urls(Person, list_view=views.PersonListView, detail_view=views.PersonDetailView,
-                edit_view=views.PersonEditView, prefix="people/"),
+                edit_view=views.PersonEditView, prefix="people/", **void_views(Person)),
     path("people/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
     path("people/<int:pk>/assess/", views.PersonAssessView.as_view(), name="person_assess"),
     path("people/<int:pk>/photo/", views.PersonPhotoView.as_view(), name="person_photo"),
     *model_urls(Episode, list_view=views.EpisodeListView, detail_view=views.EpisodeDetailView,
-                edit_view=views.EpisodeEditView, prefix="measures/"),
+                edit_view=views.EpisodeEditView, prefix="measures/", **void_views(Episode)),
     *model_urls(Handover, list_view=views.HandoverListView, detail_view=views.HandoverDetailView,
-                edit_view=views.HandoverEditView),
+                edit_view=views.HandoverEditView, **void_views(Handover)),
     path("handovers/<int:pk>/agreement/", views.HandoverAgreementView.as_view(), name="handover_agreement"),
     *model_urls(DrugTest, list_view=views.DrugTestListView, detail_view=views.DrugTestDetailView,
-                edit_view=views.DrugTestEditView, prefix="tests/"),
+                edit_view=views.DrugTestEditView, prefix="tests/", **void_views(DrugTest)),
     *model_urls(Contact, list_view=views.ContactListView, detail_view=views.ContactDetailView,
-                edit_view=views.ContactEditView),
+                edit_view=views.ContactEditView, **void_views(Contact)),
     *model_urls(RiskAssessment, list_view=views.RiskAssessmentListView, detail_view=views.RiskAssessmentDetailView,
-                prefix="assessments/"),
+                prefix="assessments/", **void_views(RiskAssessment)),
+    *model_urls(Violation, list_view=views.ViolationListView, detail_view=views.ViolationDetailView,
+                edit_view=views.ViolationEditView, sealed_view=views.ViolationSealedView, prefix="violations/",
+                **void_views(Violation)),
     *model_urls(TestSchedule, list_view=views.TestScheduleListView, detail_view=views.TestScheduleDetailView,
                 edit_view=views.TestScheduleEditView, prefix="schedules/"),
     *model_urls(Alert, list_view=views.AlertListView, detail_view=views.AlertDetailView),

@@ -14,12 +14,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from jindu.common import audit
+from jindu.common.fieldrules import readable
 from jindu.common.masking import mask_name, mask_phone
 from jindu.common.views import (
+    ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRestoreView,
     ObjectViewMixin,
+    ObjectVoidedListView,
+    SealedRecordOpenView,
     add_validation_errors,
 )
 
@@ -36,8 +41,30 @@ from .models import (
     Person,
     RiskAssessment,
     TestSchedule,
+    Violation,
     worker_only,
 )
+
+
+class RecordDeleteView(ObjectDeleteView):
+    """Voids through the persons service (reason required; the community worker's rule applies)."""
+
+    def delete(self, actor, instance, reason, version):
+        return services.record_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+class RecordRestoreView(ObjectRestoreView):
+    def restore(self, actor, instance, reason):
+        return services.record_restore(actor=actor, instance=instance, reason=reason)
+
+
+def void_views(model):
+    """delete, voided-list and restore views of a voidable persons model, for ``model_urls(**void_views(M))``."""
+    return {
+        "delete_view": type(f"{model.__name__}DeleteView", (RecordDeleteView,), {"model": model}),
+        "voided_view": type(f"{model.__name__}VoidedListView", (ObjectVoidedListView,), {"model": model}),
+        "restore_view": type(f"{model.__name__}RestoreView", (RecordRestoreView,), {"model": model}),
+    }
 
 # --- persons -----------------------------------------------------------------------------------------
 
@@ -64,10 +91,10 @@ class PersonDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, instance):
         today = timezone.localdate()
-        episodes = list(instance.episodes.select_related("organisation", "community_worker"))
-        tests = list(instance.tests.select_related("substance"))
+        episodes = list(instance.episodes.filter(voided=False).select_related("organisation", "community_worker"))
+        tests = list(instance.tests.filter(voided=False).select_related("substance"))
         rules = services.schedule_rules()
-        current = selectors.current_episode(instance, today)
+        current = selectors.current_episode(instance, today, episodes)
         schedule = []
         if current is not None:
             schedule = services.schedule_due_dates(current, tests, today, rules)[-6:]
@@ -82,9 +109,11 @@ class PersonDetailView(ObjectDetailView):
             "tests": tests[:20],
             "schedule": schedule,
             "next_due": next_due,
-            "assessment": instance.assessments.first(),
-            "contacts": instance.contacts.select_related("worker")[:10],
-            "handovers": instance.handovers.select_related("community_worker"),
+            "assessment": instance.assessments.filter(voided=False).first(),
+            "contacts": instance.contacts.filter(voided=False).select_related("worker")[:10],
+            "handovers": instance.handovers.filter(voided=False).select_related("community_worker"),
+            "violations": instance.violations.filter(voided=False, sealed=False)
+            if readable(user, Violation, "punishment") and user.has_perm("persons.view_violation") else None,
             "alerts": instance.alerts.exclude(state="resolved"),
             "can_reveal": bool(services.revealable_fields(user)),
             "can_assess": user.has_perm("persons.add_riskassessment"),
@@ -221,7 +250,7 @@ class EpisodeDetailView(ObjectDetailView):
     template_name = "persons/episode.html"
 
     def get_extra_context(self, request, instance):
-        tests = list(instance.person.tests.all())
+        tests = list(instance.person.tests.filter(voided=False))
         return {"schedule": services.schedule_due_dates(instance, tests, timezone.localdate())}
 
 
@@ -361,6 +390,37 @@ class TestScheduleDetailView(ObjectDetailView):
 class TestScheduleEditView(ObjectEditView):
     model = TestSchedule
     form_class = forms.TestScheduleForm
+
+
+# --- drug-use violations ------------------------------------------------------------------------------------
+
+
+class ViolationListView(ObjectListView):
+    model = Violation
+    queryset = Violation.objects.select_related("person", "deciding_unit")
+    table_class = tables.ViolationTable
+    filterset_class = filtersets.ViolationFilterSet
+
+
+class ViolationDetailView(ObjectDetailView):
+    model = Violation
+
+
+class ViolationEditView(PrefillPersonMixin, ObjectEditView):
+    model = Violation
+    form_class = forms.ViolationForm
+
+    def create(self, actor, data):
+        return services.violation_create(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return services.violation_update(actor=actor, instance=instance, data=data)
+
+
+class ViolationSealedView(SealedRecordOpenView):
+    """A sealed violation, opened by a case-handling role with a reason and a case number (audited)."""
+
+    model = Violation
 
 
 # --- alerts -----------------------------------------------------------------------------------------------

@@ -47,16 +47,23 @@ def raw(column, pk):
 def store_legacy(person):
     """Overwrite the row as the earlier code stored it."""
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE persons_person SET id_number = %s, phone = %s, id_hash = %s WHERE id = %s",
-                       [legacy_encrypt(NUMBER), legacy_encrypt("13800138000"), legacy_index(NUMBER), person.pk])
+        cursor.execute(
+            "UPDATE persons_person SET id_number = %s, phone = %s, id_hash = %s WHERE id = %s",
+            [legacy_encrypt(NUMBER), legacy_encrypt("13800138000"), legacy_index(NUMBER), person.pk],
+        )
 
 
 def test_the_module_is_a_re_export_of_common_crypto():
     assert crypto.encrypt is common_crypto.encrypt and crypto.blind_index is common_crypto.blind_index
     assert issubclass(crypto.EncryptedTextField, common_crypto.EncryptedTextField)
     fields = {(model, field.name) for model, field in common_crypto.encrypted_fields()}
-    assert {(Person, "id_number"), (Person, "phone"), (Person, "address"), (Person, "passport_no"),
-            (LicenceCertificate, "id_number")} <= fields
+    assert {
+        (Person, "id_number"),
+        (Person, "phone"),
+        (Person, "address"),
+        (Person, "passport_no"),
+        (LicenceCertificate, "id_number"),
+    } <= fields
 
 
 def test_values_stored_by_the_earlier_code_decrypt_and_are_found():

@@ -188,7 +188,7 @@ def test_add_person_through_the_page(client, county_officer):
     assert "54010219900315043X" not in html
     response = client.post(reverse("persons:person_edit", args=[person.pk]), {
         "id_number": "", "nationality": "CN", "name": "次仁多吉", "region": region("540102").pk,
-        "registered_on": "2024-01-05", "status": "active", "relapse_count": 1})
+        "registered_on": "2024-01-05", "status": "active", "relapse_count": 1, "version": person.version})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.id_number == "54010219900315043X" and person.relapse_count == 1
@@ -210,7 +210,7 @@ def test_photo_upload_is_type_checked_and_streamed_in_scope(client, county_offic
     person = _person("540102")
     client.force_login(county_officer)
     data = {"id_number": "", "nationality": "CN", "name": person.name, "region": region("540102").pk,
-            "registered_on": "2023-01-01", "status": "active", "relapse_count": 0}
+            "registered_on": "2023-01-01", "status": "active", "relapse_count": 0, "version": person.version}
     url = reverse("persons:person_edit", args=[person.pk])
     response = client.post(url, {**data, "photo_file": SimpleUploadedFile("a.png", b"<script>x</script>")})
     assert response.status_code == 200 and "photo_file" in response.context["form"].errors
