@@ -39,9 +39,41 @@
         .forEach(function (b) { if (b) changes.appendChild(b); });
       body.appendChild(changes);
       box.appendChild(body);
-      col.appendChild(box);
+      if (card.url) {
+        // Drill-down: the card opens the list of the records it counts (same period and region).
+        const link = el("a", "card-link text-reset text-decoration-none");
+        link.href = card.url;
+        link.title = root.dataset.labelDrill;
+        link.appendChild(box);
+        col.appendChild(link);
+      } else {
+        col.appendChild(box);
+      }
       container.appendChild(col);
     });
+  }
+
+  function drawAlerts(root, data) {
+    const list = document.getElementById("dashboard-alerts");
+    if (!list) return;
+    list.replaceChildren();
+    if (!data.alerts.length) {
+      list.appendChild(el("div", "list-group-item text-secondary", root.dataset.labelNoAlerts));
+      return;
+    }
+    data.alerts.forEach(function (alert) {
+      const item = el("a", "list-group-item list-group-item-action d-flex justify-content-between align-items-center");
+      item.href = alert.url;
+      item.dataset.app = alert.app;
+      item.appendChild(el("span", null, alert.label));
+      item.appendChild(el("span", "badge bg-red text-red-fg alert-count", String(alert.count)));
+      list.appendChild(item);
+    });
+  }
+
+  // A click on a region, a bar or a point of the trend opens the list behind it.
+  function follow(url) {
+    if (url) window.location.assign(url);
   }
 
   function fontFamily() {
@@ -62,9 +94,10 @@
       series: [{
         type: "map", map: "jindu-region", nameProperty: "adcode", roam: false,
         label: { show: true, formatter: function (p) { return names[p.name] || ""; }, fontSize: 11 },
-        data: data.children.map(function (c) { return { name: c.code, value: c.value }; })
+        data: data.children.map(function (c) { return { name: c.code, value: c.value, url: c.url }; })
       }]
     });
+    chart.on("click", function (p) { follow(p.data && p.data.url); });
     return chart;
   }
 
@@ -75,8 +108,9 @@
       tooltip: {}, grid: { left: 8, right: 8, bottom: 8, top: 24, containLabel: true },
       xAxis: { type: "category", data: data.children.map(function (c) { return c.name; }), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "bar", name: data.map_label, data: data.children.map(function (c) { return c.value; }), itemStyle: { color: "#b42318" } }]
+      series: [{ type: "bar", name: data.map_label, data: data.children.map(function (c) { return { value: c.value, url: c.url }; }), itemStyle: { color: "#b42318" } }]
     });
+    chart.on("click", function (p) { follow(p.data && p.data.url); });
     return chart;
   }
 
@@ -88,8 +122,12 @@
       grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
       xAxis: { type: "category", data: data.trend.months },
       yAxis: { type: "value", minInterval: 1 },
-      series: data.trend.series.map(function (s) { return { type: "line", name: s.label, data: s.values, smooth: true }; })
+      series: data.trend.series.map(function (s) {
+        return { type: "line", name: s.label, smooth: true,
+          data: s.values.map(function (v, i) { return { value: v, url: s.urls[i] }; }) };
+      })
     });
+    chart.on("click", function (p) { follow(p.data && p.data.url); });
     return chart;
   }
 
@@ -106,6 +144,7 @@
     ]).then(function (results) {
       const data = results[0];
       drawCards(root, data);
+      drawAlerts(root, data);
       const charts = [drawMap(root, data, results[1]), drawBars(data), drawTrend(data)];
       root.dataset.ready = "true";
       window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
