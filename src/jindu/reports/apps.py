@@ -15,4 +15,5 @@ class ReportsConfig(AppConfig):
         register_menu("reports", _("Statistics and reports"), "chart-bar", [
             MenuItem(_("Dashboard"), "home", "reports.view_statistics"),
             MenuItem(_("Bulletins"), "reports:bulletin_list", "reports.view_bulletin"),
+            MenuItem(_("UNODC seizure export"), "reports:unodc_export", "core.export_data"),
         ])

@@ -39,3 +39,18 @@ class BulletinForm(PeriodForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["figure"]
+
+
+class UnodcExportForm(JinduForm):
+    """The year (and region) of the UNODC individual seizures file."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        scope = getattr(user, "scope_region", None)
+        self.fields["region"].queryset = (
+            Region.objects.filter(path__startswith=scope.path).exclude(level="county")
+            if scope is not None and scope.level != "county" else Region.objects.filter(pk=getattr(scope, "pk", None))
+        )

@@ -1,5 +1,8 @@
 """The dashboard: key figures with 同比/环比, trend by month, bars and a map by prefecture (ECharts)."""
 
+import datetime
+import io
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
@@ -7,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 
+from jindu.common.importing.exporting import CONTENT_TYPES
 from jindu.common.views import ObjectListView
 from jindu.core.views import home as welcome
 
-from . import selectors
+from . import selectors, unodc
 from .bulletin import FontsMissing
-from .forms import BulletinForm, PeriodForm
+from .forms import BulletinForm, PeriodForm, UnodcExportForm
 from .models import Bulletin
 from .services import bulletin_create
 from .statistics import StatisticsError
@@ -106,3 +110,24 @@ def bulletin_download(request, pk):
         raise Http404
     filename = f"{record.region.name_zh}禁毒工作情况报告_{record.date_from}_{record.date_to}.{record.format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+
+
+# --- International export ----------------------------------------------------------------------------
+
+
+def unodc_export(request):
+    """UNODC Individual Drug Seizures of a year as .xlsx: the form, and the file once a year is given."""
+    user = request.user
+    if not unodc.can_export(user) or user.scope_region is None:
+        raise PermissionDenied
+    form = UnodcExportForm(request.GET or None, user=user,
+                           initial={"year": datetime.date.today().year - 1, "region": user.scope_region})
+    if form.is_bound and form.is_valid():
+        region = form.cleaned_data["region"] or user.scope_region
+        year = form.cleaned_data["year"]
+        buffer = io.BytesIO()
+        unodc.export(user, year, region, buffer)
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename=f"UNODC_IDS_{year}_{region.code}.xlsx",
+                            content_type=CONTENT_TYPES["xlsx"])
+    return TemplateResponse(request, "reports/unodc_export.html", {"form": form, "columns": unodc.HEADER})
