@@ -7,24 +7,34 @@ the scores endpoint returns only the caller's own scores before that.
 
 import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import base_version, idempotent, scoped_or_404, validation_error_response
+from jindu.common.fieldrules import FieldRulesSchema
+from jindu.common.scope import permission_name
 from jindu.core.models import Organisation, Region
 
 from . import filtersets, selectors, services
 from .models import (
     BaseInspection,
+    BaseUpgrade,
+    BaseVisit,
     Campaign,
     ContestEntry,
     EducationBase,
     Event,
     ModelSchoolApplication,
+    ModelSchoolReview,
+    ReviewJudge,
     School,
     SchoolActivity,
     VideoContest,
@@ -40,8 +50,11 @@ def _filtered(filterset_class, request, queryset):
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class CampaignOut(Schema):
+class CampaignOut(FieldRulesSchema):
+    field_rules_model: ClassVar = Campaign
+
     id: int
+    version: int
     name: str
     theme: str
     region_code: str = Field(..., alias="region.code")
@@ -53,8 +66,11 @@ class CampaignOut(Schema):
     description: str
 
 
-class EventOut(Schema):
+class EventOut(FieldRulesSchema):
+    field_rules_model: ClassVar = Event
+
     id: int
+    version: int
     ref: str
     campaign: str | None = Field(None, alias="campaign.name")
     held_on: datetime.date
@@ -70,24 +86,11 @@ class EventOut(Schema):
     related_record: str
 
 
-class EventIn(Schema):
-    ref: str
-    campaign: str | None = None
-    held_on: datetime.date
-    region_code: str
-    kind: str
-    venue: str = ""
-    organiser_id: int | None = None
-    activity_type: str = ""
-    reached: int = 0
-    materials: int = 0
-    description: str = ""
-    outcomes: str = ""
-    related_record: str = ""
+class SchoolOut(FieldRulesSchema):
+    field_rules_model: ClassVar = School
 
-
-class SchoolOut(Schema):
     id: int
+    version: int
     name: str = Field(..., alias="organisation.name")
     organisation_id: int
     region_code: str = Field(..., alias="organisation.region.code")
@@ -95,8 +98,11 @@ class SchoolOut(Schema):
     students: int
 
 
-class SchoolActivityOut(Schema):
+class SchoolActivityOut(FieldRulesSchema):
+    field_rules_model: ClassVar = SchoolActivity
+
     id: int
+    version: int
     school_id: int
     school: str = Field(..., alias="school.organisation.name")
     term: str
@@ -105,17 +111,11 @@ class SchoolActivityOut(Schema):
     students: int
 
 
-class SchoolActivityIn(Schema):
-    school_id: int
-    term: str
-    activity: str
-    held_on: datetime.date
-    students: int = 0
-    notes: str = ""
+class EducationBaseOut(FieldRulesSchema):
+    field_rules_model: ClassVar = EducationBase
 
-
-class EducationBaseOut(Schema):
     id: int
+    version: int
     name: str
     region_code: str = Field(..., alias="region.code")
     level: str
@@ -124,8 +124,11 @@ class EducationBaseOut(Schema):
     opened_on: datetime.date | None = None
 
 
-class InspectionOut(Schema):
+class InspectionOut(FieldRulesSchema):
+    field_rules_model: ClassVar = BaseInspection
+
     id: int
+    version: int
     base_id: int
     inspected_on: datetime.date
     inspectors: str
@@ -135,8 +138,11 @@ class InspectionOut(Schema):
     follow_up_done_on: datetime.date | None = None
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(FieldRulesSchema):
+    field_rules_model: ClassVar = ModelSchoolApplication
+
     id: int
+    version: int
     review_id: int
     school_id: int
     applied_on: datetime.date
@@ -145,26 +151,36 @@ class ApplicationOut(Schema):
     decided_on: datetime.date | None = None
 
 
-class ContestOut(Schema):
+class ContestOut(FieldRulesSchema):
+    field_rules_model: ClassVar = VideoContest
+
     id: int
+    version: int
     name: str
     theme: str
     region_code: str = Field(..., alias="region.code")
     opens_on: datetime.date
     closes_on: datetime.date
     select_count: int
+    max_duration_seconds: int | None = None
     status: str
+    description: str
 
 
-class EntryOut(Schema):
+class EntryOut(FieldRulesSchema):
+    field_rules_model: ClassVar = ContestEntry
+
     id: int
+    version: int
     contest_id: int
     title: str
     author: str
     author_unit_id: int | None = None
     region_code: str = Field(..., alias="region.code")
     submitted_on: datetime.date
+    description: str
     has_video: bool
+    video_seconds: Decimal | None = None
     # Published only once the contest is closed (None before).
     total_score: Decimal | None = None
     rank: int | None = None
@@ -234,45 +250,6 @@ def event_detail(request, pk: int):
     return scoped_or_404(Event, request, pk)
 
 
-def _event_data(request, payload):
-    data = payload.dict()
-    region = Region.objects.filter(code=data.pop("region_code")).first()
-    if region is None:
-        raise ValidationError({"region": "未知的行政区划代码"})
-    data["region"] = region
-    campaign_name = data.pop("campaign")
-    data["campaign"] = None
-    if campaign_name:
-        data["campaign"] = Campaign.objects.restrict(request.user).filter(name=campaign_name).first()
-        if data["campaign"] is None:
-            raise ValidationError({"campaign": "未知的宣传活动"})
-    organiser_id = data.pop("organiser_id")
-    data["organiser"] = Organisation.objects.restrict(request.user).filter(pk=organiser_id).first() \
-        if organiser_id else None
-    return data
-
-
-@router.post("/events", response={201: EventOut})
-def event_create(request, payload: EventIn):
-    if not request.user.has_perm("outreach.add_event"):
-        raise PermissionDenied
-    try:
-        return Status(201, services.event_create(actor=request.user, data=_event_data(request, payload)))
-    except ValidationError as error:
-        raise validation_error_response(error) from error
-
-
-@router.put("/events/{pk}", response=EventOut)
-def event_update(request, pk: int, payload: EventIn):
-    instance = scoped_or_404(Event, request, pk, "change")
-    try:
-        return services.event_update(actor=request.user, instance=instance, data=_event_data(request, payload))
-    except ValidationError as error:
-        raise validation_error_response(error) from error
-    except PermissionDenied as error:
-        raise Http404 from error
-
-
 # --- Schools ----------------------------------------------------------------------------------
 
 
@@ -315,19 +292,6 @@ def school_activity_list(request):
 @router.get("/school-activities/{pk}", response=SchoolActivityOut)
 def school_activity_detail(request, pk: int):
     return scoped_or_404(SchoolActivity, request, pk)
-
-
-@router.post("/school-activities", response={201: SchoolActivityOut})
-def school_activity_create(request, payload: SchoolActivityIn):
-    """A school reporter ticks an activity of their own school (another school: 404)."""
-    if not request.user.has_perm("outreach.add_schoolactivity"):
-        raise PermissionDenied
-    data = payload.dict()
-    data["school"] = get_object_or_404(School.objects.restrict(request.user), pk=data.pop("school_id"))
-    try:
-        return Status(201, services.school_activity_create(actor=request.user, data=data))
-    except ValidationError as error:
-        raise validation_error_response(error) from error
 
 
 # --- Education bases --------------------------------------------------------------------------
@@ -435,6 +399,435 @@ def entry_score(request, pk: int, payload: SheetIn):
     except ValidationError as error:
         raise validation_error_response(error) from error
     return list(selectors.visible_scores(request.user, entry.contest).filter(entry=entry, judge=judge))
+
+
+# --- Writes: create (Idempotency-Key), update (version: 409 stale, 428 missing), void with a reason ----
+
+
+class VoidIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+class CampaignIn(Schema):
+    name: str
+    theme: str = "other"
+    region_code: str
+    start_on: datetime.date
+    end_on: datetime.date
+    lead_unit_id: int | None = None
+    target_events: int | None = None
+    target_reached: int | None = None
+    description: str = ""
+    version: int | None = None
+
+
+class EventIn(Schema):
+    ref: str
+    campaign: str | None = None
+    held_on: datetime.date
+    region_code: str
+    kind: str
+    venue: str = ""
+    organiser_id: int | None = None
+    activity_type: str = ""
+    reached: int = 0
+    materials: int = 0
+    description: str = ""
+    outcomes: str = ""
+    related_record: str = ""
+    version: int | None = None
+
+
+class SchoolIn(Schema):
+    name: str
+    region_code: str
+    level: str
+    students: int = 0
+    address: str = ""
+    version: int | None = None
+
+
+class SchoolActivityIn(Schema):
+    school_id: int
+    term: str
+    activity: str
+    held_on: datetime.date
+    students: int = 0
+    notes: str = ""
+    version: int | None = None
+
+
+class EducationBaseIn(Schema):
+    name: str
+    region_code: str
+    level: str
+    managing_unit_id: int | None = None
+    address: str = ""
+    area_m2: int | None = None
+    opened_on: datetime.date | None = None
+    description: str = ""
+    version: int | None = None
+
+
+class BaseUpgradeIn(Schema):
+    base_id: int
+    title: str
+    budget: Decimal = Decimal("0")
+    funded_by: str = ""
+    status: str = "planned"
+    started_on: datetime.date | None = None
+    completed_on: datetime.date | None = None
+    notes: str = ""
+    version: int | None = None
+
+
+class BaseUpgradeOut(FieldRulesSchema):
+    field_rules_model: ClassVar = BaseUpgrade
+
+    id: int
+    version: int
+    base_id: int
+    title: str
+    budget: Decimal
+    funded_by: str
+    status: str
+    started_on: datetime.date | None = None
+    completed_on: datetime.date | None = None
+    notes: str
+
+
+class BaseVisitIn(Schema):
+    base_id: int
+    visited_on: datetime.date
+    group: str
+    visitors: int = 0
+    notes: str = ""
+    version: int | None = None
+
+
+class BaseVisitOut(FieldRulesSchema):
+    field_rules_model: ClassVar = BaseVisit
+
+    id: int
+    version: int
+    base_id: int
+    visited_on: datetime.date
+    group: str
+    visitors: int
+    notes: str
+
+
+class InspectionIn(Schema):
+    base_id: int
+    upgrade_id: int | None = None
+    inspected_on: datetime.date
+    inspectors: str
+    findings: str
+    follow_up: str = ""
+    follow_up_due: datetime.date | None = None
+    follow_up_done_on: datetime.date | None = None
+    version: int | None = None
+
+
+class ReviewIn(Schema):
+    name: str
+    region_code: str
+    year: int
+    pass_mark: Decimal = Decimal("85")
+    description: str = ""
+    version: int | None = None
+
+
+class ReviewOut(FieldRulesSchema):
+    field_rules_model: ClassVar = ModelSchoolReview
+
+    id: int
+    version: int
+    name: str
+    region_code: str = Field(..., alias="region.code")
+    year: int
+    pass_mark: Decimal
+    status: str
+    description: str
+
+
+class ApplicationIn(Schema):
+    review_id: int
+    school_id: int
+    applied_on: datetime.date
+    statement: str = ""
+    version: int | None = None
+
+
+class ContestIn(Schema):
+    name: str
+    theme: str
+    region_code: str
+    opens_on: datetime.date
+    closes_on: datetime.date
+    select_count: int = 10
+    max_duration_seconds: int | None = None
+    description: str = ""
+    version: int | None = None
+
+
+class EntryIn(Schema):
+    contest_id: int
+    title: str
+    author: str
+    author_unit_id: int | None = None
+    region_code: str
+    submitted_on: datetime.date
+    description: str = ""
+    version: int | None = None
+
+
+# input key -> (model field, model, lookup); records other than regions resolve only within the caller's scope
+REFERENCES = {
+    "region_code": ("region", Region, "code"),
+    "campaign": ("campaign", Campaign, "name"),
+    "organiser_id": ("organiser", Organisation, "pk"),
+    "lead_unit_id": ("lead_unit", Organisation, "pk"),
+    "managing_unit_id": ("managing_unit", Organisation, "pk"),
+    "author_unit_id": ("author_unit", Organisation, "pk"),
+    "base_id": ("base", EducationBase, "pk"),
+    "upgrade_id": ("upgrade", BaseUpgrade, "pk"),
+    "school_id": ("school", School, "pk"),
+    "review_id": ("review", ModelSchoolReview, "pk"),
+    "contest_id": ("contest", VideoContest, "pk"),
+}
+
+
+def _data(request, payload):
+    """Model field values from an input schema: references resolved (an unknown region code: 422; a record
+    the caller cannot see: 404, as if it did not exist)."""
+    data = payload.dict(exclude={"version"})
+    for key, (field_name, model, lookup) in REFERENCES.items():
+        if key not in data:
+            continue
+        value = data.pop(key)
+        if value in (None, ""):
+            data[field_name] = None
+            continue
+        if model is Region:
+            data[field_name] = Region.objects.filter(code=value).first()
+            if data[field_name] is None:
+                raise validation_error_response(ValidationError(
+                    {field_name: _("Unknown region code {code}.").format(code=value)}))
+            continue
+        data[field_name] = get_object_or_404(model.objects.restrict(request.user), **{lookup: value})
+    return data
+
+
+def _writes(path, model, schema_in, schema_out, *, create=None, update=None, delete=None):
+    """Register POST ``path``, PUT and DELETE ``path/{pk}`` for ``model`` through its services."""
+    name = model._meta.model_name
+    create = create or (lambda *, actor, data: services.record_create(actor=actor, model=model, data=data))
+    update = update or services.record_update
+    delete = delete or services.record_delete
+
+    @router.post(path, response={201: schema_out}, operation_id=f"outreach_{name}_create")
+    @decorate_view(idempotent())
+    def create_endpoint(request, payload: schema_in):
+        if not request.user.has_perm(permission_name(model, "add")):
+            raise PermissionDenied
+        data = _data(request, payload)
+        try:
+            return Status(201, create(actor=request.user, data=data))
+        except ValidationError as error:
+            raise validation_error_response(error) from error
+
+    @router.put(path + "/{pk}", response=schema_out, operation_id=f"outreach_{name}_update")
+    def update_endpoint(request, pk: int, payload: schema_in):
+        instance = scoped_or_404(model, request, pk, "change")
+        version = base_version(request, payload.version)
+        data = _data(request, payload) | {"version": version}
+        try:
+            return update(actor=request.user, instance=instance, data=data)
+        except ValidationError as error:
+            raise validation_error_response(error) from error
+        except PermissionDenied as error:
+            raise Http404 from error
+
+    @router.delete(path + "/{pk}", response={204: None}, operation_id=f"outreach_{name}_delete")
+    def delete_endpoint(request, pk: int, payload: VoidIn):
+        """Void with a reason (restorable on the page of voided records)."""
+        instance = scoped_or_404(model, request, pk, "delete")
+        try:
+            delete(actor=request.user, instance=instance, reason=payload.reason, version=payload.version)
+        except ValidationError as error:
+            raise validation_error_response(error) from error
+        return Status(204, None)
+
+
+def _school_create(*, actor, data):
+    return services.school_create(actor=actor, **data)
+
+
+_writes("/campaigns", Campaign, CampaignIn, CampaignOut)
+_writes("/events", Event, EventIn, EventOut, delete=services.event_delete)
+_writes("/schools", School, SchoolIn, SchoolOut, create=_school_create, update=services.school_update)
+_writes("/school-activities", SchoolActivity, SchoolActivityIn, SchoolActivityOut)
+_writes("/bases", EducationBase, EducationBaseIn, EducationBaseOut)
+_writes("/base-upgrades", BaseUpgrade, BaseUpgradeIn, BaseUpgradeOut)
+_writes("/base-visits", BaseVisit, BaseVisitIn, BaseVisitOut)
+_writes("/inspections", BaseInspection, InspectionIn, InspectionOut)
+_writes("/reviews", ModelSchoolReview, ReviewIn, ReviewOut)
+_writes("/applications", ModelSchoolApplication, ApplicationIn, ApplicationOut)
+_writes("/contests", VideoContest, ContestIn, ContestOut)
+_writes("/entries", ContestEntry, EntryIn, EntryOut,
+        create=lambda *, actor, data: services.entry_submit(actor=actor, data=data),
+        update=services.entry_update, delete=services.entry_delete)
+
+
+def _read(path, model, schema_out, filterset_class, *related):
+    """GET ``path`` (paginated, the list page's FilterSet) and ``path/{pk}`` for ``model``."""
+    name = model._meta.model_name
+
+    @router.get(path, response=list[schema_out], operation_id=f"outreach_{name}_list")
+    @paginate
+    def list_endpoint(request):
+        queryset = model.objects.restrict(request.user).select_related(*related)
+        return _filtered(filterset_class, request, queryset)
+
+    @router.get(path + "/{pk}", response=schema_out, operation_id=f"outreach_{name}_detail")
+    def detail_endpoint(request, pk: int):
+        return scoped_or_404(model, request, pk)
+
+
+_read("/base-upgrades", BaseUpgrade, BaseUpgradeOut, filtersets.BaseUpgradeFilterSet)
+_read("/base-visits", BaseVisit, BaseVisitOut, filtersets.BaseVisitFilterSet)
+_read("/reviews", ModelSchoolReview, ReviewOut, filtersets.ModelSchoolReviewFilterSet, "region")
+
+
+VIDEO_FILE = File(...)
+
+
+@router.post("/entries/{pk}/video", response=EntryOut)
+def entry_video(request, pk: int, video: UploadedFile = VIDEO_FILE):
+    """Upload (or replace) an entry's video: type, size and running time checked from the file's content.
+    Send the entry's version in an If-Match header."""
+    entry = scoped_or_404(ContestEntry, request, pk, "change")
+    version = base_version(request)
+    try:
+        return services.entry_update(actor=request.user, instance=entry, data={"version": version}, video=video)
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    except PermissionDenied as error:
+        raise Http404 from error
+
+
+# --- Reviewers of a model-school review -------------------------------------------------------------
+
+
+class ReviewJudgeIn(Schema):
+    name: str = ""
+    username: str = ""
+    unit_id: int | None = None
+    application_ids: list[int] = []
+
+
+class AssignIn(Schema):
+    application_ids: list[int]
+
+
+class ReviewJudgeOut(Schema):
+    id: int
+    review_id: int
+    name: str
+    user_id: int | None = None
+    unit_id: int | None = None
+    application_ids: list[int]
+
+    @staticmethod
+    def resolve_application_ids(obj):
+        return sorted(obj.applications.values_list("pk", flat=True))
+
+
+class ReviewScoreOut(Schema):
+    application_id: int
+    reviewer: str
+    criterion: str = Field(..., alias="criterion.name")
+    score: Decimal
+
+
+def _applications(request, review, ids):
+    found = list(ModelSchoolApplication.objects.restrict(request.user).filter(review=review, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise Http404
+    return found
+
+
+@router.get("/reviews/{pk}/reviewers", response=list[ReviewJudgeOut])
+def review_judge_list(request, pk: int):
+    review = scoped_or_404(ModelSchoolReview, request, pk)
+    return list(ReviewJudge.objects.restrict(request.user).filter(review=review).prefetch_related("applications"))
+
+
+@router.post("/reviews/{pk}/reviewers", response={201: ReviewJudgeOut})
+@decorate_view(idempotent())
+def review_judge_add(request, pk: int, payload: ReviewJudgeIn):
+    """Put a reviewer (with an account: ``username``; or a paper-sheet reviewer: ``name``) on the panel."""
+    if not request.user.has_perm(permission_name(ReviewJudge, "add")):
+        raise PermissionDenied
+    review = scoped_or_404(ModelSchoolReview, request, pk, "change")
+    user = None
+    if payload.username:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
+        if user is None:
+            raise validation_error_response(ValidationError({"user": _("No active account of this name.")}))
+    unit = get_object_or_404(Organisation.objects.restrict(request.user), pk=payload.unit_id) \
+        if payload.unit_id else None
+    try:
+        judge = services.review_judge_add(actor=request.user, review=review, name=payload.name, user=user, unit=unit,
+                                          applications=_applications(request, review, payload.application_ids))
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    return Status(201, judge)
+
+
+@router.post("/reviewers/{pk}/assignments", response=ReviewJudgeOut)
+def review_judge_assign(request, pk: int, payload: AssignIn):
+    judge = scoped_or_404(ReviewJudge, request, pk, "change")
+    try:
+        return services.review_judge_assign(actor=request.user, judge=judge, applications=_applications(
+            request, judge.review, payload.application_ids))
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+
+
+@router.get("/applications/{pk}/scores", response=list[ReviewScoreOut])
+def application_scores(request, pk: int):
+    """The reviewers' scores the caller may read: a reviewer of an open review reads only their own."""
+    from .models import ReviewScore
+
+    application = scoped_or_404(ModelSchoolApplication, request, pk)
+    return list(ReviewScore.objects.restrict(request.user).filter(application=application).select_related(
+        "criterion").order_by("reviewer", "criterion__order"))
+
+
+@router.put("/applications/{pk}/my-scores", response=list[ReviewScoreOut])
+def application_score(request, pk: int, payload: SheetIn):
+    """The calling reviewer's complete sheet for an application assigned to them (criterion id -> score)."""
+    from .models import ReviewScore
+
+    application = scoped_or_404(ModelSchoolApplication, request, pk)
+    judge = ReviewJudge.objects.filter(review=application.review_id, user=request.user).first()
+    if judge is None:
+        raise PermissionDenied
+    try:
+        scores = {int(key): value for key, value in payload.scores.items()}
+    except ValueError as error:
+        raise validation_error_response(ValidationError("criterion ids are integers")) from error
+    try:
+        services.review_scores_record(actor=request.user, application=application, judge=judge, scores=scores)
+    except ValidationError as error:
+        raise validation_error_response(error) from error
+    return list(ReviewScore.objects.restrict(request.user).filter(application=application, judge=judge)
+                .select_related("criterion"))
 
 
 # --- The prize quiz (staff endpoints) -----------------------------------------------------------

@@ -49,6 +49,7 @@ from .models import (
     ModelSchoolApplication,
     ModelSchoolReview,
     ReviewCriterion,
+    ReviewJudge,
     ReviewScore,
     School,
     SchoolActivity,
@@ -397,6 +398,10 @@ def _review(schools):
     if review.status == "closed":
         return
     criteria = list(review.criteria.all())
+    judges = []
+    for name in REVIEWERS:
+        judge = ReviewJudge.objects.filter(review=review, name=name).first()
+        judges.append(judge or services.review_judge_add(actor=ACTOR, review=review, name=name))
     for index, (school_name, sheets, result, reasons) in enumerate(APPLICATIONS):
         school = schools[school_name]
         application = ModelSchoolApplication.objects.filter(review=review, school=school).first()
@@ -406,9 +411,10 @@ def _review(schools):
                 "statement": "我校申报自治区级禁毒示范学校，现将创建工作情况报告如下。"})
         if application.result != ReviewResult.PENDING:
             continue
-        for reviewer, values in zip(REVIEWERS, sheets, strict=True):
-            if not ReviewScore.objects.filter(application=application, reviewer=reviewer).exists():
-                services.review_scores_record(actor=ACTOR, application=application, reviewer=reviewer, scores={
+        for judge, values in zip(judges, sheets, strict=True):
+            services.review_judge_assign(actor=ACTOR, judge=judge, applications=[application])
+            if not ReviewScore.objects.filter(application=application, judge=judge).exists():
+                services.review_scores_record(actor=ACTOR, application=application, judge=judge, scores={
                     c.pk: Decimal(v) for c, v in zip(criteria, values, strict=True)})
         services.application_decide(actor=ACTOR, application=application, result=result, reasons=reasons,
                                     decided_on=D(2024, 6, 14))
@@ -443,6 +449,7 @@ def _contest(rng):
             "description": "在全区禁毒委成员单位、各地（市）禁毒办、学校、相关团体、个人中征集，"
                            "评选优秀作品报送国家禁毒办参加全国征集活动。"})
     if contest.status == ContestStatus.CLOSED:
+        _posters(contest)
         return
     for order, (name, weight) in enumerate(CONTEST_CRITERIA):
         if not ContestCriterion.objects.filter(contest=contest, name=name).exists():
@@ -472,7 +479,7 @@ def _contest(rng):
     if contest.status == ContestStatus.OPEN:
         contest = services.contest_start_judging(actor=ACTOR, contest=contest)
     criteria = list(contest.criteria.all())
-    entries = list(contest.entries.order_by("id"))
+    entries = list(ContestEntry.objects.filter(contest=contest).order_by("id"))
     quality = {entry.pk: rng.uniform(5.5, 9.2) for entry in entries}
     for judge in judges:
         for entry in entries:
@@ -485,3 +492,14 @@ def _contest(rng):
 
     closed_at = timezone.make_aware(datetime.datetime(2024, 6, 20, 16, 0))
     services.contest_close(actor=ACTOR, contest=contest, closed_at=closed_at)
+    _posters(contest)
+
+
+def _posters(contest):
+    """Title cards for the entries whose video was sent by mail: their pages show an image, not a gap.
+    The files are small and generated here (nothing binary in the repository); a missing one is remade."""
+    from django.core.files.storage import default_storage
+
+    for entry in ContestEntry.objects.filter(contest=contest, video="").order_by("id"):
+        if not entry.poster or not default_storage.exists(entry.poster):
+            services.entry_poster_generate(actor=ACTOR, entry=entry)

@@ -75,6 +75,8 @@ class SchoolForm(forms.ModelForm):
         if instance is not None and instance.pk:
             organisation = instance.organisation
             self.initial.update(name=organisation.name, region=organisation.region, address=organisation.address)
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                        initial=instance.version)
         if user is not None and not user.has_perm("core.change_organisation"):
             for name in ("name", "region", "address"):
                 self.fields.pop(name)
@@ -146,11 +148,13 @@ class ModelSchoolApplicationForm(JinduModelForm):
 class ScoreSheetForm(JinduForm):
     """One score field per criterion of a sheet (model-school review or video contest)."""
 
-    def __init__(self, *args, criteria=(), with_reviewer=False, **kwargs):
+    def __init__(self, *args, criteria=(), judges=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        if with_reviewer:
-            self.fields["reviewer"] = forms.CharField(label=_("Reviewer"), max_length=64)
+        if judges is not None:
+            self.fields["judge"] = forms.ModelChoiceField(
+                label=_("Reviewer"), queryset=judges,
+                help_text=_("Reviewers without an account whose paper sheet you type in."))
         for criterion in self.criteria:
             self.fields[f"c{criterion.pk}"] = forms.DecimalField(
                 label=_("{name} (weight {weight}, at most {max})").format(
@@ -173,7 +177,8 @@ class DecisionForm(JinduForm):
 class VideoContestForm(JinduModelForm):
     class Meta:
         model = VideoContest
-        fields = ["name", "theme", "region", "opens_on", "closes_on", "select_count", "description"]
+        fields = ["name", "theme", "region", "opens_on", "closes_on", "select_count", "max_duration_seconds",
+                  "description"]
         widgets = {"opens_on": forms.DateInput, "closes_on": forms.DateInput}
 
 
@@ -205,9 +210,41 @@ class JudgeForm(JinduForm):
         return cleaned
 
 
+class ReviewJudgeForm(JudgeForm):
+    """A reviewer of a model-school review and the applications assigned to them."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Assigned applications"), queryset=ModelSchoolApplication.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The reviewer scores only these; an application of their own school or unit is refused."))
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].help_text = _("The reviewer cannot score applications of this school or unit. "
+                                          "Defaults to the account's organisation.")
+        if review is not None:
+            self.fields["applications"].queryset = ModelSchoolApplication.objects.filter(
+                review=review).select_related("school__organisation")
+        style_fields(self)
+
+
+class ReviewAssignForm(JinduForm):
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Assigned applications"), queryset=ModelSchoolApplication.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            self.fields["applications"].queryset = ModelSchoolApplication.objects.filter(
+                review=review).select_related("school__organisation")
+        style_fields(self)
+
+
 class ContestEntryForm(JinduModelForm):
     video_file = forms.FileField(label=_("Video"), required=False,
-                                 help_text=_("MP4, MOV or WebM; checked by its content."))
+                                 help_text=_("MP4, MOV or WebM; checked by its content, its running time read "
+                                             "from the file against the contest's limit."))
 
     class Meta:
         model = ContestEntry

@@ -23,6 +23,7 @@ from . import services
 from .choices import EventKind, SchoolActivityKind, SchoolLevel
 from .filtersets import EventFilterSet, SchoolActivityFilterSet, SchoolFilterSet
 from .models import Event, School, SchoolActivity
+from .scoping import in_scope
 from .terms import validate_term
 
 
@@ -33,6 +34,25 @@ class Term(parsers.Parser):
         text = parsers.as_text(value).lower()
         validate_term(text)
         return text
+
+
+def _check_region(run, region, column):
+    """Every row is checked against the importing user's region before anything is written (the engine's
+    generic check says only "outside your region or permissions"; this names the region)."""
+    if run.unrestricted or region is None:
+        return
+    scope = getattr(run.actor, "scope_region", None)
+    if scope is None or not region.path.startswith(scope.path):
+        raise RowError(column, _("The region {code} lies outside your region ({scope}): you can import rows of "
+                                 "your own region only.").format(code=region.code,
+                                                                 scope=scope.code if scope else "—"))
+
+
+def _check_record(run, instance, column):
+    """The outreach scope rules (region, and a school reporter's own school) on the row's record."""
+    if not run.unrestricted and not in_scope(run.actor, instance, "add" if instance.pk is None else "change"):
+        raise RowError(column, _("{record} lies outside your region or your school: it cannot be imported by "
+                                 "you.").format(record=instance))
 
 
 def _schools(run):
@@ -64,6 +84,7 @@ class EventDataset(Dataset):
 
     def to_fields(self, row, run):
         fields = super().to_fields(row, run)
+        _check_region(run, fields.get("region"), "region_code")
         if "campaign" in row:
             fields["campaign"] = None
             name = row["campaign"]
@@ -106,6 +127,7 @@ class SchoolDataset(Dataset):
 
     def upsert(self, fields, run):
         data = fields
+        _check_region(run, data["region"], "region_code")
         school = _schools(run).filter(organisation__name=data["name"]).first()
         if school is None:
             from jindu.core.models import Organisation
@@ -159,8 +181,14 @@ class SchoolActivityDataset(Dataset):
         fields = super().to_fields(row, run)
         school = _schools(run).filter(organisation__name=row["school"]).first()
         if school is None:
+            if School.all_objects.filter(organisation__name=row["school"]).exists():
+                raise RowError("school", _("The school {value} lies outside your region or is not your school: "
+                                           "its activities cannot be imported by you.").format(value=row["school"]))
             raise RowError("school", _("Unknown school {value}.").format(value=row["school"]))
         fields["school"] = school
+        existing = SchoolActivity.all_objects.filter(school=school, term=fields.get("term"),
+                                                     activity=fields.get("activity")).first()
+        _check_record(run, existing or SchoolActivity(school=school), "school")
         return fields
 
     def export_queryset(self, actor, params=None):

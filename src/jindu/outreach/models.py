@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jindu.common.features import VersionedModel, VoidableModel
 from jindu.common.models import JinduModel
 from jindu.core.models import Organisation, Region
 
@@ -29,13 +30,13 @@ from .choices import (
     SchoolLevel,
     UpgradeStatus,
 )
-from .scoping import JudgeScoreManager, SchoolScopedManager
+from .scoping import JudgeScoreManager, ReviewScoreManager, SchoolScopedAllManager, SchoolScopedManager
 from .terms import term_label, validate_term
 
 # --- Campaigns and events ---------------------------------------------------------------------
 
 
-class Campaign(JinduModel):
+class Campaign(VoidableModel, VersionedModel, JinduModel):
     """A publicity campaign (the 40-day spring travel campaign, the first lesson of the school year,
     the rural "eight into" activities, 6.26): its period, where it runs, who leads it, who takes part,
     and the targets its events are measured against."""
@@ -80,7 +81,7 @@ class Campaign(JinduModel):
         return self.name
 
 
-class Event(JinduModel):
+class Event(VoidableModel, VersionedModel, JinduModel):
     """One publicity event: where, when, what kind, how many people it reached (the ``events`` dataset)."""
 
     scope_field = "region"
@@ -152,7 +153,7 @@ class EventPhoto(JinduModel):
 # --- Schools ----------------------------------------------------------------------------------
 
 
-class School(JinduModel):
+class School(VoidableModel, VersionedModel, JinduModel):
     """The outreach profile of a school: a core organisation of kind ``school`` with its level and
     number of students. The organisation carries the name and region, so a school reporter's
     account (``User.organisation``) and the school are the same record."""
@@ -167,6 +168,7 @@ class School(JinduModel):
     level = models.CharField(_("level"), max_length=16, choices=SchoolLevel.choices)
     students = models.PositiveIntegerField(_("number of students"), default=0)
 
+    all_objects = SchoolScopedAllManager()
     objects = SchoolScopedManager()
 
     class Meta:
@@ -190,7 +192,7 @@ class School(JinduModel):
             raise ValidationError({"organisation": _("Only an organisation of kind school can have a school profile.")})
 
 
-class SchoolActivity(JinduModel):
+class SchoolActivity(VoidableModel, VersionedModel, JinduModel):
     """One ticked line of a school's term checklist: one of the "five ones" of the first lesson, or a
     contest, with its date and the number of students taking part."""
 
@@ -208,6 +210,7 @@ class SchoolActivity(JinduModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    all_objects = SchoolScopedAllManager()
     objects = SchoolScopedManager()
 
     class Meta:
@@ -241,7 +244,7 @@ class SchoolActivity(JinduModel):
 # --- Education bases --------------------------------------------------------------------------
 
 
-class EducationBase(JinduModel):
+class EducationBase(VoidableModel, VersionedModel, JinduModel):
     """A drug-prevention education base (禁毒教育基地) of a prefecture or county."""
 
     scope_field = "region"
@@ -267,7 +270,7 @@ class EducationBase(JinduModel):
         return self.name
 
 
-class BaseUpgrade(JinduModel):
+class BaseUpgrade(VoidableModel, VersionedModel, JinduModel):
     """An upgrade project of an education base: budget, status, completion."""
 
     scope_field = "base__region"
@@ -308,7 +311,7 @@ class BaseUpgrade(JinduModel):
             raise ValidationError({"completed_on": _("Completion cannot come before the start.")})
 
 
-class BaseVisit(JinduModel):
+class BaseVisit(VoidableModel, VersionedModel, JinduModel):
     """A group visiting an education base (cadres, residents, students, migrant workers)."""
 
     scope_field = "base__region"
@@ -329,7 +332,7 @@ class BaseVisit(JinduModel):
         return f"{self.base} · {self.visited_on} · {self.group}"
 
 
-class BaseInspection(JinduModel):
+class BaseInspection(VoidableModel, VersionedModel, JinduModel):
     """A supervision and inspection visit (督导检查) to an education base: findings and their follow-up."""
 
     scope_field = "base__region"
@@ -369,7 +372,7 @@ class BaseInspection(JinduModel):
 # --- Model-school review ----------------------------------------------------------------------
 
 
-class ModelSchoolReview(JinduModel):
+class ModelSchoolReview(VoidableModel, VersionedModel, JinduModel):
     """A round of review of applications for model schools (示范学校验收评审), with its scoring sheet."""
 
     scope_field = "region"
@@ -430,7 +433,7 @@ class ReviewCriterion(JinduModel):
         return self.review.get_absolute_url()
 
 
-class ModelSchoolApplication(JinduModel):
+class ModelSchoolApplication(VoidableModel, VersionedModel, JinduModel):
     """A school's application to be recognised as a model school, and its result with reasons."""
 
     scope_field = "school__organisation__region"
@@ -463,8 +466,56 @@ class ModelSchoolApplication(JinduModel):
         return f"{self.school} · {self.review}"
 
 
+class ReviewJudge(JinduModel):
+    """A reviewer (评审专家) of a model-school review and the applications assigned to them.
+
+    Fair judging: a judge scores only the applications assigned to them, never one of their own
+    school or unit (``unit``, by default the account's organisation), and while the review is open
+    never sees another judge's scores (``scoping.ReviewScoreQuerySet``). A judge with an account
+    enters their own sheets; the sheets of a judge without one are typed in by the organising
+    office from the signed paper sheet."""
+
+    scope_field = "review__region"
+    scope_view_ancestors = True
+
+    review = models.ForeignKey(ModelSchoolReview, verbose_name=_("review"), on_delete=models.CASCADE,
+                               related_name="judges")
+    name = models.CharField(_("name"), max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    applications = models.ManyToManyField("ModelSchoolApplication", verbose_name=_("assigned applications"),
+                                          blank=True, related_name="judges")
+
+    class Meta:
+        ordering = ["review", "name"]
+        verbose_name = _("reviewer")
+        verbose_name_plural = _("reviewers")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="outreach_review_judge_account_once",
+                                    condition=models.Q(user__isnull=False),
+                                    violation_error_message=_("This account is already a reviewer of the review.")),
+            models.UniqueConstraint(fields=["review", "name"], name="outreach_review_judge_name_once",
+                                    violation_error_message=_("A reviewer of this name is already on the panel.")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
+
+    def has_conflict(self, application):
+        """A judge cannot score the application of their own school or unit."""
+        school_org = application.school.organisation_id
+        own = {self.unit_id, self.user.organisation_id if self.user_id else None} - {None}
+        return school_org in own
+
+
 class ReviewScore(JinduModel):
-    """One reviewer's score on one criterion for one application (entered from the signed sheet)."""
+    """One reviewer's score on one criterion for one application. ``reviewer`` repeats the judge's name
+    as it stood on the signed sheet."""
 
     scope_field = "application__school__organisation__region"
 
@@ -472,9 +523,13 @@ class ReviewScore(JinduModel):
                                     related_name="scores")
     criterion = models.ForeignKey(ReviewCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT,
                                   related_name="scores")
+    judge = models.ForeignKey(ReviewJudge, verbose_name=_("reviewer"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="scores")
     reviewer = models.CharField(_("reviewer"), max_length=64)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2,
                                 validators=[MinValueValidator(Decimal("0"))])
+
+    objects = ReviewScoreManager()
 
     class Meta:
         ordering = ["application", "reviewer", "criterion__order"]
@@ -499,7 +554,7 @@ class ReviewScore(JinduModel):
 # --- Short-video contest ------------------------------------------------------------------------
 
 
-class VideoContest(JinduModel):
+class VideoContest(VoidableModel, VersionedModel, JinduModel):
     """A short-video contest: theme, submission period, how many entries are selected at the end."""
 
     scope_field = "region"
@@ -513,6 +568,10 @@ class VideoContest(JinduModel):
     closes_on = models.DateField(_("entries close"))
     select_count = models.PositiveSmallIntegerField(_("number to select"), default=10,
                                                     validators=[MinValueValidator(1)])
+    max_duration_seconds = models.PositiveIntegerField(
+        _("longest video (seconds)"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Videos running longer are refused on upload; leave empty for no limit."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=ContestStatus.choices, default=ContestStatus.OPEN)
     judging_closed_at = models.DateTimeField(_("judging closed"), null=True, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
@@ -609,7 +668,7 @@ class ContestJudge(JinduModel):
         return bool(self.unit_id) and self.unit_id == entry.author_unit_id
 
 
-class ContestEntry(JinduModel):
+class ContestEntry(VoidableModel, VersionedModel, JinduModel):
     """A video entered in a contest. The video is checked by its content, stored outside the web root
     under a random name and streamed by a view with HTTP range support. ``total_score``, ``rank``
     and ``selected`` are written once, when the contest closes."""
@@ -631,6 +690,9 @@ class ContestEntry(JinduModel):
     video_type = models.CharField(_("video type"), max_length=40, blank=True, editable=False)
     video_size = models.PositiveBigIntegerField(_("video size"), default=0, editable=False)
     video_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    poster = models.CharField(_("stored poster"), max_length=200, blank=True, editable=False)
+    video_seconds = models.DecimalField(_("video duration (seconds)"), max_digits=9, decimal_places=2, null=True,
+                                        blank=True, editable=False)
     total_score = models.DecimalField(_("score"), max_digits=8, decimal_places=3, null=True, blank=True,
                                       editable=False)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True, editable=False)

@@ -8,13 +8,17 @@ read (pages, API, exports, form choices) goes through the same rule:
   reporter role alone; an officer who also holds that role keeps the officer's region scope;
 - **judges' scores** of a video contest are hidden until the contest is closed: before that, a
   user sees only scores given as themselves (a judge never sees another judge's scores, and
-  the organising officers see none).
+  the organising officers see none);
+- **reviewers' scores** of a model-school review: while the review is open, a judge of that review
+  sees only their own scores (never another judge's); the organising officers, who decide the
+  applications on the sheets, see them all.
 
 Services check the same rules on single objects with :func:`in_scope`.
 """
 
 from django.db.models import Q
 
+from jindu.common.features import LiveManager, LiveQuerySet
 from jindu.common.importing import SYSTEM
 from jindu.common.models import RestrictedManager, RestrictedQuerySet
 from jindu.common.scope import object_in_scope, permission_name
@@ -56,7 +60,7 @@ def in_scope(actor, obj, action):
     return True
 
 
-class SchoolScopedQuerySet(RestrictedQuerySet):
+class SchoolScopedQuerySet(LiveQuerySet):
     """Rows of the school reporter's own school only (the model names ``school_organisation_field``)."""
 
     def restrict(self, user, action="view"):
@@ -82,5 +86,21 @@ class JudgeScoreQuerySet(RestrictedQuerySet):
         return queryset.filter(judge__user=user, entry__contest__status=ContestStatus.JUDGING)
 
 
-SchoolScopedManager = RestrictedManager.from_queryset(SchoolScopedQuerySet)
+class ReviewScoreQuerySet(RestrictedQuerySet):
+    """While a review is open, a judge of it reads only their own scores of it."""
+
+    def restrict(self, user, action="view"):
+        from .choices import ReviewStatus
+        from .models import ReviewJudge
+
+        queryset = super().restrict(user, action)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return queryset.none()
+        judging = ReviewJudge.objects.filter(user=user, review__status=ReviewStatus.OPEN).values("review_id")
+        return queryset.filter(~Q(application__review__in=judging) | Q(judge__user=user))
+
+
+SchoolScopedManager = LiveManager.from_queryset(SchoolScopedQuerySet)
+SchoolScopedAllManager = RestrictedManager.from_queryset(SchoolScopedQuerySet)
+ReviewScoreManager = RestrictedManager.from_queryset(ReviewScoreQuerySet)
 JudgeScoreManager = RestrictedManager.from_queryset(JudgeScoreQuerySet)

@@ -137,7 +137,7 @@ def _coverage_row(region):
 
 def school_checklist(school, term):
     """The school's ticks of ``term``: activity code -> SchoolActivity."""
-    return {a.activity: a for a in school.activities.filter(term=term)}
+    return {a.activity: a for a in SchoolActivity.objects.filter(school=school, term=term)}
 
 
 # --- Model-school review ----------------------------------------------------------------------
@@ -156,12 +156,17 @@ def round3(value):
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.001"), ROUND_HALF_UP)
 
 
-def application_score(application):
-    """Per reviewer weighted scores (complete sheets only), their mean and the suggested result."""
+def application_score(application, user=None):
+    """Per reviewer weighted scores (complete sheets only), their mean and the suggested result.
+
+    With ``user``: only the scores the user may read (a reviewer of an open review reads only their own)."""
     review = application.review
     criteria = list(review.criteria.all())
     sheets = {}
-    for row in ReviewScore.objects.filter(application=application):
+    scores = ReviewScore.objects.filter(application=application)
+    if user is not None:
+        scores = scores.restrict(user)
+    for row in scores:
         sheets.setdefault(row.reviewer, {})[row.criterion_id] = row.score
     by_reviewer = {name: _weighted(sheet, criteria) for name, sheet in sheets.items()
                    if criteria and set(sheet) >= {c.pk for c in criteria}}
@@ -199,7 +204,7 @@ def judging_progress(contest):
     """Per judge: sheets due (entries without conflict) and sheets done; totals; entries no judge may score.
 
     Counts only, never scores: safe to show before the contest closes."""
-    entries = list(contest.entries.all())
+    entries = list(ContestEntry.objects.filter(contest=contest))
     judges = list(contest.judges.select_related("user", "unit"))
     sheets = _sheets(contest)
     rows, missing = [], 0
@@ -257,7 +262,7 @@ def contest_ranking(contest):
     for (entry_id, _judge_id), sheet in sheets.items():
         by_entry.setdefault(entry_id, []).append(sheet)
     rows = []
-    for entry in contest.entries.all():
+    for entry in ContestEntry.objects.filter(contest=contest):
         entry_sheets = by_entry.get(entry.pk, [])
         if entry_sheets:
             score = sum(_weighted(s, criteria) for s in entry_sheets) / len(entry_sheets)

@@ -6,13 +6,17 @@ call these.
 ``--user``, ``jindu demo``), which is unrestricted.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jindu.common import audit
+from jindu.common.features import is_versioned, is_voidable
 from jindu.common.scope import permission_name
+from jindu.common.services import check_version, object_delete, object_restore, object_update
 
 from . import selectors, uploads
 from .choices import ContestStatus, ReviewResult, ReviewStatus
@@ -52,6 +56,7 @@ def _assign(instance, data):
 def record_create(*, actor, model, data):
     """Create a ``model`` row from ``data`` (field name -> value): validated, in scope, audited."""
     instance = model()
+    data = {k: v for k, v in data.items() if k != "version"}
     m2m = _assign(instance, data)
     instance.full_clean()
     _require(actor, instance, "add")
@@ -64,13 +69,34 @@ def record_create(*, actor, model, data):
 
 @transaction.atomic
 def record_update(*, actor, instance, data):
-    """Update ``instance``; it must be in the actor's scope before and after the change."""
+    """Update ``instance``; it must be in the actor's scope (with the outreach narrowing) before and after.
+
+    The generic ``object_update`` does the rest: a voided record is refused, ``data["version"]`` (the
+    version the edit started from) is checked against the locked row (stale: nothing written), the
+    version grows, the change is audited."""
+    _require(actor, instance, "change")
+    if is_system(actor):
+        updated = _system_update(instance, data)
+    else:
+        updated = object_update(actor=actor, instance=instance, data=data)
+    _require(actor, updated, "change")
+    return updated
+
+
+def _system_update(instance, data):
+    """``object_update`` for the built-in system actor (command-line imports, ``jindu demo``), which has no
+    permissions to check: the same lock, version check and audit."""
+    data = dict(data)
     locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-    _require(actor, locked, "change")
+    if is_versioned(type(locked)):
+        check_version(locked, data.pop("version", None))
+    else:
+        data.pop("version", None)
     before = audit.snapshot(locked)
     m2m = _assign(locked, data)
     locked.full_clean()
-    _require(actor, locked, "change")
+    if is_versioned(type(locked)) and audit.diff(before, audit.snapshot(locked)):
+        locked.version += 1
     locked.save()
     for name, value in m2m.items():
         getattr(locked, name).set(value)
@@ -81,13 +107,23 @@ def record_update(*, actor, instance, data):
 
 
 @transaction.atomic
-def record_delete(*, actor, instance):
+def record_delete(*, actor, instance, reason="", version=None):
+    """Delete ``instance``: a voidable record is voided (reason required, restorable), others are deleted."""
     _require(actor, instance, "delete")
+    if is_voidable(type(instance)):
+        return object_delete(actor=actor, instance=instance, reason=reason, version=version)
     before = audit.snapshot(instance)
     pk = instance.pk
     instance.delete()
     instance.pk = pk
     audit.log_change(instance, "deleted", before=before)
+    return instance
+
+
+@transaction.atomic
+def record_restore(*, actor, instance, reason=""):
+    _require(actor, instance, "delete")
+    return object_restore(actor=actor, instance=instance, reason=reason)
 
 
 # --- Campaigns and events ---------------------------------------------------------------------
@@ -129,13 +165,9 @@ def event_update(*, actor, instance, data):
     return record_update(actor=actor, instance=instance, data=data)
 
 
-@transaction.atomic
-def event_delete(*, actor, instance):
-    """Delete an event with its photos (each deletion audited; the files go once the transaction commits)."""
-    _require(actor, instance, "delete")
-    for photo in list(instance.photos.all()):
-        event_photo_delete(actor=actor, photo=photo)
-    record_delete(actor=actor, instance=instance)
+def event_delete(*, actor, instance, reason, version=None):
+    """Void an event (reason required). Its photos stay with it, so that a restore brings them back."""
+    return record_delete(actor=actor, instance=instance, reason=reason, version=version)
 
 
 def event_photo_add(*, actor, event, upload, caption=""):
@@ -247,24 +279,83 @@ def inspection_create(*, actor, data):
 
 
 @transaction.atomic
-def review_scores_record(*, actor, application, reviewer, scores):
+def review_judge_add(*, actor, review, name="", user=None, unit=None, applications=()):
+    """Put a reviewer on a review's panel. A reviewer with an account must be allowed to score and see
+    the review's region; the unit defaults to the account's organisation (it decides conflicts)."""
+    from .models import ReviewJudge
+
+    if review.status != ReviewStatus.OPEN:
+        raise ValidationError(_("The review is closed."))
+    if user is not None:
+        if not user.is_active or not user.has_perm("outreach.add_reviewscore"):
+            raise ValidationError({"user": _("This account may not score model-school applications.")})
+        scope = getattr(user, "scope_region", None)
+        if scope is None or not review.region.path.startswith(scope.path):
+            raise ValidationError({"user": _("This account does not see every application of the review.")})
+        unit = unit or user.organisation
+        name = name or user.get_full_name() or user.get_username()
+    judge = record_create(actor=actor, model=ReviewJudge, data={"review": review, "name": (name or "").strip(),
+                                                                "user": user, "unit": unit})
+    if applications:
+        review_judge_assign(actor=actor, judge=judge, applications=applications)
+    return judge
+
+
+@transaction.atomic
+def review_judge_assign(*, actor, judge, applications):
+    """Assign applications to a reviewer (added to those already assigned). An application of the
+    reviewer's own school or unit, or of another review, is refused."""
+    _require(actor, judge, "change")
+    if judge.review.status != ReviewStatus.OPEN:
+        raise ValidationError(_("The review is closed."))
+    applications = list(applications)
+    for application in applications:
+        if application.review_id != judge.review_id:
+            raise ValidationError(_("{application} belongs to another review.").format(application=application))
+        if judge.has_conflict(application):
+            raise ValidationError(_("{judge} cannot review {school}: it is their own school or unit.").format(
+                judge=judge, school=application.school))
+    before = sorted(judge.applications.values_list("pk", flat=True))
+    judge.applications.add(*applications)
+    after = sorted(judge.applications.values_list("pk", flat=True))
+    if before != after:
+        audit.log_change(judge, "updated", before={"applications": before}, after={"applications": after})
+    return judge
+
+
+@transaction.atomic
+def review_scores_record(*, actor, application, judge, scores):
     """Record one reviewer's scoring sheet for an application: ``scores`` maps every criterion of the
-    review to a score. A sheet is complete or not recorded."""
+    review to a score. A sheet is complete or not recorded.
+
+    Fair judging: only for an application assigned to the reviewer, never one of their own school or
+    unit; a reviewer with an account enters their own sheet and nobody else's; the sheet of a reviewer
+    without an account (paper judging) is typed in by the organising office (change on the review)."""
     application = ModelSchoolApplication.objects.select_for_update().get(pk=application.pk)
     if application.review.status != ReviewStatus.OPEN:
         raise ValidationError(_("The review is closed."))
     if application.result != ReviewResult.PENDING:
         raise ValidationError(_("The application is already decided."))
-    reviewer = (reviewer or "").strip()
-    if not reviewer:
-        raise ValidationError({"reviewer": _("Name the reviewer.")})
+    if judge.review_id != application.review_id:
+        raise ValidationError(_("This reviewer is not on the review's panel."))
+    if not is_system(actor):
+        if judge.user_id is not None and judge.user_id != actor.pk:
+            raise PermissionDenied(_("Only the reviewer may record their own scores."))
+        if judge.user_id is None and not in_scope(actor, application.review, "change"):
+            raise PermissionDenied(_("Only the organising office types in a paper sheet."))
+        if not actor.has_perm("outreach.add_reviewscore") or not in_scope(actor, application, "view"):
+            raise PermissionDenied(permission_name(ReviewScore, "add"))
+    if not judge.applications.filter(pk=application.pk).exists():
+        raise ValidationError(_("This application is not assigned to {judge}.").format(judge=judge))
+    if judge.has_conflict(application):
+        raise ValidationError(_("A reviewer cannot score an application of their own school or unit."))
     criteria = list(application.review.criteria.all())
     given = {getattr(c, "pk", c): v for c, v in scores.items()}
     if not criteria or {c.pk for c in criteria} != set(given) or any(v is None for v in given.values()):
         raise ValidationError(_("Every criterion of the sheet needs a score."))
     for criterion in criteria:
-        _upsert_score(actor, ReviewScore, {"application": application, "criterion": criterion,
-                                           "reviewer": reviewer}, given[criterion.pk])
+        _upsert_score(actor, ReviewScore, {"application": application, "criterion": criterion, "judge": judge,
+                                           "reviewer": judge.name}, given[criterion.pk])
     return application
 
 
@@ -303,7 +394,7 @@ def application_decide(*, actor, application, result, reasons, decided_on=None):
 @transaction.atomic
 def review_close(*, actor, review):
     review = ModelSchoolReview.objects.select_for_update().get(pk=review.pk)
-    if review.applications.filter(result=ReviewResult.PENDING).exists():
+    if ModelSchoolApplication.objects.filter(review=review, result=ReviewResult.PENDING).exists():
         raise ValidationError(_("Some applications are not decided yet."))
     return record_update(actor=actor, instance=review, data={"status": ReviewStatus.CLOSED})
 
@@ -357,6 +448,8 @@ def entry_submit(*, actor, data, video=None):
 
 def _attach_video(entry, video):
     content_type, suffix = uploads.check_video(video)
+    seconds = uploads.check_video_duration(video, content_type, entry.contest.max_duration_seconds)
+    entry.video_seconds = None if seconds is None else Decimal(str(round(seconds, 2)))
     entry.video_type = content_type
     entry.video_size = video.size
     entry.video_sha256 = uploads.sha256_of(video)
@@ -369,26 +462,53 @@ def entry_update(*, actor, instance, data, video=None):
     if instance.contest.status != ContestStatus.OPEN and not is_system(actor):
         raise ValidationError(_("Entries cannot be changed once judging has started."))
     data = {k: v for k, v in data.items() if k != "video"}
+    updated = record_update(actor=actor, instance=instance, data=data)  # the version is checked here
     if video is None:
-        return record_update(actor=actor, instance=instance, data=data)
-    old = instance.video
-    locked = ContestEntry.objects.select_for_update().get(pk=instance.pk)
-    _require(actor, locked, "change")
-    before = audit.snapshot(locked)
-    _assign(locked, data)
-    locked.full_clean()
-    _require(actor, locked, "change")
-    _attach_video(locked, video)
+        return updated
+    old = updated.video
+    before = audit.snapshot(updated)
+    _attach_video(updated, video)
+    updated.version += 1
     try:
         with transaction.atomic():
-            locked.save()
-            audit.log_change(locked, "updated", before=before, after=audit.snapshot(locked))
+            updated.save()
+            audit.log_change(updated, "updated", before=before, after=audit.snapshot(updated))
     except Exception:
-        uploads.remove(locked.video)
+        uploads.remove(updated.video)
         raise
     if old:
         transaction.on_commit(lambda: uploads.remove(old))
-    return locked
+    return updated
+
+
+@transaction.atomic
+def entry_poster_generate(*, actor, entry):
+    """Give an entry without an uploaded video a generated title card (the demo's entries were sent by
+    mail), stored under a name fixed by the entry, so that loading the demo again rewrites, never adds."""
+    entry = ContestEntry.objects.select_for_update().get(pk=entry.pk)
+    _require(actor, entry, "change")
+    name = f"outreach/posters/entry-{entry.pk}.png"
+    stored = uploads.store_named(name, uploads.poster_png(entry.pk))
+    if entry.poster != stored:
+        before = audit.snapshot(entry)
+        entry.poster = stored
+        entry.save(update_fields=["poster", "last_updated"])
+        audit.log_change(entry, "updated", before=before, after=audit.snapshot(entry))
+    return entry
+
+
+def entry_delete(*, actor, instance, reason, version=None):
+    """Void an entry (reason required) while the contest takes entries; after that the jury's sheets
+    and the ranking depend on it."""
+    if instance.contest.status != ContestStatus.OPEN and not is_system(actor):
+        raise ValidationError(_("Entries cannot be withdrawn once judging has started."))
+    return record_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+def entry_restore(*, actor, instance, reason=""):
+    if instance.contest.status != ContestStatus.OPEN:
+        raise ValidationError(_("Entries cannot be restored once judging has started."))
+    return record_restore(actor=actor, instance=instance, reason=reason)
 
 
 @transaction.atomic
@@ -397,7 +517,8 @@ def contest_start_judging(*, actor, contest):
     contest = VideoContest.objects.select_for_update().get(pk=contest.pk)
     if contest.status != ContestStatus.OPEN:
         raise ValidationError(_("Judging can start only while the contest takes entries."))
-    if not contest.criteria.exists() or not contest.judges.exists() or not contest.entries.exists():
+    has_entries = ContestEntry.objects.filter(contest=contest).exists()
+    if not contest.criteria.exists() or not contest.judges.exists() or not has_entries:
         raise ValidationError(_("Judging needs criteria, judges and at least one entry."))
     updated = record_update(actor=actor, instance=contest, data={"status": ContestStatus.JUDGING})
     audit.log("outreach.videocontest.judging_started", obj=updated)

@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from jindu.common import audit
+from jindu.common.features import is_voidable
 from jindu.common.scope import permission_name
 from jindu.common.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRestoreView,
     ObjectViewMixin,
+    ObjectVoidedListView,
     add_validation_errors,
 )
 
@@ -44,6 +47,7 @@ from .models import (
     ModelSchoolApplication,
     ModelSchoolReview,
     ReviewCriterion,
+    ReviewJudge,
     School,
     SchoolActivity,
     VideoContest,
@@ -78,6 +82,52 @@ class UploadEditMixin:
         if data is not None:
             form.files = request.FILES
         return form
+
+
+class RecordEditView(PrefillMixin, ObjectEditView):
+    """Create and update through the outreach services: the region scope plus the outreach narrowing
+    (a school reporter's own school), the version check, the audit row."""
+
+    def create(self, actor, data):
+        return services.record_create(actor=actor, model=self.get_model(), data=data)
+
+    def update(self, actor, instance, data):
+        return services.record_update(actor=actor, instance=instance, data=data)
+
+
+class RecordDeleteView(ObjectDeleteView):
+    """Void (reason asked by the generic view) or, for parts of a sheet, delete through the services."""
+
+    def delete(self, actor, instance, reason, version):
+        return services.record_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+class RecordRestoreView(ObjectRestoreView):
+    def restore(self, actor, instance, reason):
+        return services.record_restore(actor=actor, instance=instance, reason=reason)
+
+
+def record_views(model, *, form_class=None, table_class=None, filterset_class=None, queryset=None,
+                 export_dataset=None, **given):
+    """The views ``model_urls()`` needs for one record type: those ``given`` (``list_view=...``), the others
+    built from the generic views above (list, detail, edit, delete and, for voidable records, the voided
+    list and restore)."""
+    name = model.__name__
+    built = {
+        "list_view": (ObjectListView, {"queryset": queryset, "table_class": table_class,
+                                       "filterset_class": filterset_class, "export_dataset": export_dataset}),
+        "detail_view": (ObjectDetailView, {}),
+        "edit_view": (RecordEditView, {"form_class": form_class}),
+        "delete_view": (RecordDeleteView, {}),
+    }
+    if is_voidable(model):
+        built["voided_view"] = (ObjectVoidedListView, {})
+        built["restore_view"] = (RecordRestoreView, {})
+    views = {}
+    for key, (base, attrs) in built.items():
+        suffix = base.__name__.removeprefix("Object").removeprefix("Record")
+        views[key] = given.pop(key, None) or type(f"{name}{suffix}", (base,), {"model": model, **attrs})
+    return views | given
 
 
 # --- Overview ---------------------------------------------------------------------------------
@@ -161,13 +211,6 @@ def _coverage_chart(coverage):
 # --- Campaigns and events ---------------------------------------------------------------------
 
 
-class CampaignListView(ObjectListView):
-    model = Campaign
-    queryset = Campaign.objects.select_related("region", "lead_unit").annotate(event_count=Count("events"))
-    table_class = tables.CampaignTable
-    filterset_class = filtersets.CampaignFilterSet
-
-
 class CampaignDetailView(ObjectDetailView):
     model = Campaign
 
@@ -185,29 +228,6 @@ class CampaignDetailView(ObjectDetailView):
                 "regions": instance.regions.all(), "member_units": instance.member_units.all()}
 
 
-class CampaignEditView(ObjectEditView):
-    model = Campaign
-    form_class = forms.CampaignForm
-
-    def create(self, actor, data):
-        return services.campaign_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.campaign_update(actor=actor, instance=instance, data=data)
-
-
-class CampaignDeleteView(ObjectDeleteView):
-    model = Campaign
-
-
-class EventListView(ObjectListView):
-    model = Event
-    queryset = Event.objects.select_related("region", "campaign")
-    table_class = tables.EventTable
-    filterset_class = filtersets.EventFilterSet
-    export_dataset = "events"
-
-
 class EventDetailView(ObjectDetailView):
     model = Event
 
@@ -218,29 +238,6 @@ class EventDetailView(ObjectDetailView):
             "photo_form": forms.EventPhotoForm(user=request.user) if can_add else None,
             "can_delete_photo": request.user.has_perm(permission_name(EventPhoto, "delete")),
         }
-
-
-class EventEditView(PrefillMixin, ObjectEditView):
-    model = Event
-    form_class = forms.EventForm
-
-    def create(self, actor, data):
-        return services.event_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.event_update(actor=actor, instance=instance, data=data)
-
-
-class EventDeleteView(ObjectDeleteView):
-    """Deleting an event deletes its photos too (PROTECT would otherwise refuse it)."""
-
-    model = Event
-
-    def post(self, request, pk):
-        instance = self.get_object(request, pk)
-        services.event_delete(actor=request.user, instance=instance)
-        messages.success(request, _("Deleted: {obj}").format(obj=instance))
-        return redirect("outreach:event_list")
 
 
 class EventPhotoAddView(ObjectViewMixin, View):
@@ -288,19 +285,11 @@ class EventPhotoDeleteView(ObjectViewMixin, View):
 # --- Schools ----------------------------------------------------------------------------------
 
 
-class SchoolListView(ObjectListView):
-    model = School
-    queryset = School.objects.select_related("organisation__region")
-    table_class = tables.SchoolTable
-    filterset_class = filtersets.SchoolFilterSet
-    export_dataset = "schools"
-
-
 class SchoolDetailView(ObjectDetailView):
     model = School
 
     def get_extra_context(self, request, instance):
-        terms = sorted(set(instance.activities.values_list("term", flat=True)), reverse=True)
+        terms = sorted(set(SchoolActivity.objects.filter(school=instance).values_list("term", flat=True)), reverse=True)
         term = request.GET.get("term") or (terms[0] if terms else term_of(timezone.localdate()))
         ticks = selectors.school_checklist(instance, term)
         return {
@@ -313,11 +302,11 @@ class SchoolDetailView(ObjectDetailView):
                        (_("address"), instance.organisation.address or "—"),
                        (_("level"), instance.get_level_display()), (_("number of students"), instance.students)],
             "can_tick": request.user.has_perm(permission_name(SchoolActivity, "add")),
-            "applications": instance.model_applications.select_related("review"),
+            "applications": ModelSchoolApplication.objects.filter(school=instance).select_related("review"),
         }
 
 
-class SchoolEditView(ObjectEditView):
+class SchoolEditView(RecordEditView):
     model = School
     form_class = forms.SchoolForm
 
@@ -329,45 +318,7 @@ class SchoolEditView(ObjectEditView):
         return services.school_update(actor=actor, instance=instance, data=dict(data))
 
 
-class SchoolDeleteView(ObjectDeleteView):
-    model = School
-
-
-class SchoolActivityListView(ObjectListView):
-    model = SchoolActivity
-    queryset = SchoolActivity.objects.select_related("school__organisation")
-    table_class = tables.SchoolActivityTable
-    filterset_class = filtersets.SchoolActivityFilterSet
-    export_dataset = "school_activities"
-
-
-class SchoolActivityDetailView(ObjectDetailView):
-    model = SchoolActivity
-
-
-class SchoolActivityEditView(PrefillMixin, ObjectEditView):
-    model = SchoolActivity
-    form_class = forms.SchoolActivityForm
-
-    def create(self, actor, data):
-        return services.school_activity_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.school_activity_update(actor=actor, instance=instance, data=data)
-
-
-class SchoolActivityDeleteView(ObjectDeleteView):
-    model = SchoolActivity
-
-
 # --- Education bases --------------------------------------------------------------------------
-
-
-class EducationBaseListView(ObjectListView):
-    model = EducationBase
-    queryset = EducationBase.objects.select_related("region", "managing_unit")
-    table_class = tables.EducationBaseTable
-    filterset_class = filtersets.EducationBaseFilterSet
 
 
 class EducationBaseDetailView(ObjectDetailView):
@@ -380,49 +331,6 @@ class EducationBaseDetailView(ObjectDetailView):
             "visits": BaseVisit.objects.restrict(user).filter(base=instance)[:20],
             "inspections": BaseInspection.objects.restrict(user).filter(base=instance),
         }
-
-
-class EducationBaseEditView(ObjectEditView):
-    model = EducationBase
-    form_class = forms.EducationBaseForm
-
-    def create(self, actor, data):
-        return services.record_create(actor=actor, model=EducationBase, data=data)
-
-    def update(self, actor, instance, data):
-        return services.record_update(actor=actor, instance=instance, data=data)
-
-
-class EducationBaseDeleteView(ObjectDeleteView):
-    model = EducationBase
-
-
-def _plain_views(model_class, form_class, table_class, filterset_class, queryset=None):
-    """List, detail, edit and delete views of a record type without rules beyond its model."""
-
-    attrs = {"model": model_class}
-    list_view = type(model_class.__name__ + "ListView", (ObjectListView,), {
-        **attrs, "queryset": queryset, "table_class": table_class, "filterset_class": filterset_class})
-    detail_view = type(model_class.__name__ + "DetailView", (ObjectDetailView,), attrs)
-
-    def create(self, actor, data):
-        return services.record_create(actor=actor, model=self.get_model(), data=data)
-
-    def update(self, actor, instance, data):
-        return services.record_update(actor=actor, instance=instance, data=data)
-
-    edit_view = type(model_class.__name__ + "EditView", (PrefillMixin, ObjectEditView), {
-        **attrs, "form_class": form_class, "create": create, "update": update})
-    delete_view = type(model_class.__name__ + "DeleteView", (ObjectDeleteView,), attrs)
-    return {"list_view": list_view, "detail_view": detail_view, "edit_view": edit_view, "delete_view": delete_view}
-
-
-BASE_UPGRADE_VIEWS = _plain_views(BaseUpgrade, forms.BaseUpgradeForm, tables.BaseUpgradeTable,
-                                  filtersets.BaseUpgradeFilterSet, BaseUpgrade.objects.select_related("base"))
-BASE_VISIT_VIEWS = _plain_views(BaseVisit, forms.BaseVisitForm, tables.BaseVisitTable, filtersets.BaseVisitFilterSet,
-                                BaseVisit.objects.select_related("base"))
-BASE_INSPECTION_VIEWS = _plain_views(BaseInspection, forms.BaseInspectionForm, tables.BaseInspectionTable,
-                                     filtersets.BaseInspectionFilterSet, BaseInspection.objects.select_related("base"))
 
 
 class InspectionFollowUpDoneView(ObjectViewMixin, View):
@@ -443,7 +351,7 @@ class InspectionFollowUpDoneView(ObjectViewMixin, View):
 # --- Criteria (of a review or a contest) ------------------------------------------------------
 
 
-class CriterionEditView(PrefillMixin, ObjectEditView):
+class CriterionEditView(RecordEditView):
     """A criterion is edited from its review's or contest's page and goes back there."""
 
     template_name = "outreach/object_edit.html"
@@ -509,42 +417,24 @@ class ContestCriterionDeleteView(CriterionDeleteView):
 # --- Model-school review ----------------------------------------------------------------------
 
 
-class ModelSchoolReviewListView(ObjectListView):
-    model = ModelSchoolReview
-    queryset = ModelSchoolReview.objects.select_related("region")
-    table_class = tables.ModelSchoolReviewTable
-    filterset_class = filtersets.ModelSchoolReviewFilterSet
-
-
 class ModelSchoolReviewDetailView(ObjectDetailView):
     model = ModelSchoolReview
 
     def get_extra_context(self, request, instance):
         applications = ModelSchoolApplication.objects.restrict(request.user).filter(review=instance).select_related(
             "school__organisation__region")
-        rows = [(application, selectors.application_score(application)) for application in applications]
         user = request.user
+        rows = [(application, selectors.application_score(application, user)) for application in applications]
+        can_panel = user.has_perm(permission_name(ReviewJudge, "add")) and instance.status == ReviewStatus.OPEN
         return {
             "criteria": instance.criteria.all(),
             "rows": rows,
+            "judges": ReviewJudge.objects.restrict(user).filter(review=instance).select_related(
+                "unit", "user").prefetch_related("applications__school__organisation"),
+            "can_edit_panel": can_panel,
             "can_edit_criteria": user.has_perm(permission_name(ReviewCriterion, "add")) and instance.status == "open",
             "can_close": user.has_perm(permission_name(ModelSchoolReview, "change")) and instance.status == "open",
         }
-
-
-class ModelSchoolReviewEditView(ObjectEditView):
-    model = ModelSchoolReview
-    form_class = forms.ModelSchoolReviewForm
-
-    def create(self, actor, data):
-        return services.record_create(actor=actor, model=ModelSchoolReview, data=data)
-
-    def update(self, actor, instance, data):
-        return services.record_update(actor=actor, instance=instance, data=data)
-
-
-class ModelSchoolReviewDeleteView(ObjectDeleteView):
-    model = ModelSchoolReview
 
 
 class ModelSchoolReviewCloseView(ObjectViewMixin, View):
@@ -562,21 +452,15 @@ class ModelSchoolReviewCloseView(ObjectViewMixin, View):
         return redirect(review.get_absolute_url())
 
 
-class ModelSchoolApplicationListView(ObjectListView):
-    model = ModelSchoolApplication
-    queryset = ModelSchoolApplication.objects.select_related("review", "school__organisation")
-    table_class = tables.ModelSchoolApplicationTable
-    filterset_class = filtersets.ModelSchoolApplicationFilterSet
-
-
 class ModelSchoolApplicationDetailView(ObjectDetailView):
     model = ModelSchoolApplication
 
     def get_extra_context(self, request, instance):
-        score = selectors.application_score(instance)
         user = request.user
+        score = selectors.application_score(instance, user)
         open_ = instance.review.status == ReviewStatus.OPEN and instance.result == ReviewResult.PENDING
         return {
+            "judges": ReviewJudge.objects.restrict(user).filter(review=instance.review, applications=instance),
             "score": score,
             "sheet_rows": [(name, [sheet.get(c.pk) for c in score["criteria"]]) for name, sheet in
                            sorted(score["raw"].items())],
@@ -586,23 +470,10 @@ class ModelSchoolApplicationDetailView(ObjectDetailView):
         }
 
 
-class ModelSchoolApplicationEditView(PrefillMixin, ObjectEditView):
-    model = ModelSchoolApplication
-    form_class = forms.ModelSchoolApplicationForm
-
-    def create(self, actor, data):
-        return services.record_create(actor=actor, model=ModelSchoolApplication, data=data)
-
-    def update(self, actor, instance, data):
-        return services.record_update(actor=actor, instance=instance, data=data)
-
-
-class ModelSchoolApplicationDeleteView(ObjectDeleteView):
-    model = ModelSchoolApplication
-
-
 class ReviewSheetView(ObjectViewMixin, View):
-    """A reviewer's scoring sheet for one application (entered from the signed paper sheet)."""
+    """A reviewer's scoring sheet for one application: a reviewer with an account enters their own; the
+    organising office types in the signed paper sheet of a reviewer without one. Only for an application
+    assigned to the reviewer (the service checks the fair-judging rules again)."""
 
     model = ModelSchoolApplication
     action = "view"
@@ -612,9 +483,17 @@ class ReviewSheetView(ObjectViewMixin, View):
         if not request.user.has_perm("outreach.add_reviewscore"):
             raise PermissionDenied
 
+    def own_judge(self, request, application):
+        return ReviewJudge.objects.filter(review=application.review_id, user=request.user).first()
+
     def form(self, request, application, data=None):
-        return forms.ScoreSheetForm(data, criteria=application.review.criteria.all(), with_reviewer=True,
-                                    user=request.user)
+        judge = self.own_judge(request, application)
+        judges = None
+        if judge is None:
+            judges = ReviewJudge.objects.filter(review=application.review_id, user__isnull=True,
+                                                applications=application)
+        return forms.ScoreSheetForm(data, criteria=application.review.criteria.all(), judges=judges,
+                                    user=request.user), judge
 
     def render(self, request, application, form):
         return TemplateResponse(request, self.template_name, {
@@ -623,15 +502,16 @@ class ReviewSheetView(ObjectViewMixin, View):
 
     def get(self, request, pk):
         application = self.get_object(request, pk)
-        return self.render(request, application, self.form(request, application))
+        form, _judge = self.form(request, application)
+        return self.render(request, application, form)
 
     def post(self, request, pk):
         application = self.get_object(request, pk)
-        form = self.form(request, application, request.POST)
+        form, judge = self.form(request, application, request.POST)
         if form.is_valid():
             try:
                 services.review_scores_record(actor=request.user, application=application,
-                                              reviewer=form.cleaned_data["reviewer"], scores=form.scores())
+                                              judge=judge or form.cleaned_data["judge"], scores=form.scores())
             except ValidationError as error:
                 add_validation_errors(form, error)
             except PermissionDenied:
@@ -640,6 +520,94 @@ class ReviewSheetView(ObjectViewMixin, View):
                 messages.success(request, _("Scores saved."))
                 return redirect(application.get_absolute_url())
         return self.render(request, application, form)
+
+
+class ReviewJudgeAddView(ObjectViewMixin, View):
+    """Put a reviewer on the panel of an open review and assign applications."""
+
+    model = ReviewJudge
+    action = "add"
+    template_name = "outreach/score_sheet.html"
+
+    def review(self, request, pk):
+        return get_object_or_404(ModelSchoolReview.objects.restrict(request.user, "change"), pk=pk)
+
+    def render(self, request, review, form):
+        return TemplateResponse(request, self.template_name, {
+            "object": review, "form": form, "title": _("Add a reviewer"), "cancel_url": review.get_absolute_url()})
+
+    def get(self, request, pk):
+        review = self.review(request, pk)
+        return self.render(request, review, forms.ReviewJudgeForm(user=request.user, review=review))
+
+    def post(self, request, pk):
+        review = self.review(request, pk)
+        form = forms.ReviewJudgeForm(request.POST, user=request.user, review=review)
+        if form.is_valid():
+            try:
+                services.review_judge_add(actor=request.user, review=review, name=form.cleaned_data["name"],
+                                          user=form.cleaned_data.get("user"), unit=form.cleaned_data["unit"],
+                                          applications=form.cleaned_data["applications"])
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Reviewer added."))
+                return redirect(review.get_absolute_url())
+        return self.render(request, review, form)
+
+
+class ReviewJudgeAssignView(ObjectViewMixin, View):
+    """Assign more applications to a reviewer."""
+
+    model = ReviewJudge
+    action = "change"
+    template_name = "outreach/score_sheet.html"
+
+    def render(self, request, judge, form):
+        return TemplateResponse(request, self.template_name, {
+            "object": judge, "form": form, "title": _("Assign applications to {judge}").format(judge=judge),
+            "cancel_url": judge.review.get_absolute_url()})
+
+    def get(self, request, pk):
+        judge = self.get_object(request, pk)
+        form = forms.ReviewAssignForm(user=request.user, review=judge.review,
+                                      initial={"applications": list(judge.applications.all())})
+        return self.render(request, judge, form)
+
+    def post(self, request, pk):
+        judge = self.get_object(request, pk)
+        form = forms.ReviewAssignForm(request.POST, user=request.user, review=judge.review)
+        if form.is_valid():
+            try:
+                services.review_judge_assign(actor=request.user, judge=judge,
+                                             applications=form.cleaned_data["applications"])
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("Applications assigned."))
+                return redirect(judge.review.get_absolute_url())
+        return self.render(request, judge, form)
+
+
+class PanelMemberDeleteView(ObjectViewMixin, View):
+    """Remove a judge or reviewer who has given no score yet (their scores keep them on the panel)."""
+
+    action = "delete"
+
+    def post(self, request, pk):
+        member = self.get_object(request, pk)
+        parent_url = member.get_absolute_url()
+        try:
+            services.record_delete(actor=request.user, instance=member)
+        except ProtectedError:
+            messages.error(request, _("{obj} has given scores and cannot be removed.").format(obj=member))
+        return HttpResponseRedirect(parent_url)
+
+
+class ReviewJudgeDeleteView(PanelMemberDeleteView):
+    model = ReviewJudge
 
 
 class ApplicationDecideView(ObjectViewMixin, View):
@@ -665,13 +633,6 @@ class ApplicationDecideView(ObjectViewMixin, View):
 # --- Short-video contest ----------------------------------------------------------------------
 
 
-class VideoContestListView(ObjectListView):
-    model = VideoContest
-    queryset = VideoContest.objects.select_related("region")
-    table_class = tables.VideoContestTable
-    filterset_class = filtersets.VideoContestFilterSet
-
-
 class VideoContestDetailView(ObjectDetailView):
     model = VideoContest
 
@@ -691,21 +652,6 @@ class VideoContestDetailView(ObjectDetailView):
             "is_judge": instance.judges.filter(user=user).exists(),
             "tie_rule": selectors.TIE_RULE,
         }
-
-
-class VideoContestEditView(ObjectEditView):
-    model = VideoContest
-    form_class = forms.VideoContestForm
-
-    def create(self, actor, data):
-        return services.contest_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.record_update(actor=actor, instance=instance, data=data)
-
-
-class VideoContestDeleteView(ObjectDeleteView):
-    model = VideoContest
 
 
 class ContestActionView(ObjectViewMixin, View):
@@ -767,20 +713,8 @@ class ContestJudgeAddView(ObjectViewMixin, View):
         return self.render(request, contest, form)
 
 
-class ContestJudgeDeleteView(ObjectViewMixin, View):
+class ContestJudgeDeleteView(PanelMemberDeleteView):
     model = ContestJudge
-    action = "delete"
-
-    def post(self, request, pk):
-        judge = self.get_object(request, pk)
-        contest_url = judge.contest.get_absolute_url()
-        from django.db.models import ProtectedError
-
-        try:
-            services.record_delete(actor=request.user, instance=judge)
-        except ProtectedError:
-            messages.error(request, _("This judge has given scores and cannot be removed."))
-        return HttpResponseRedirect(contest_url)
 
 
 class ContestRankingView(ObjectViewMixin, View):
@@ -864,13 +798,6 @@ def _safe_cell(value):
     return value
 
 
-class ContestEntryListView(ObjectListView):
-    model = ContestEntry
-    queryset = ContestEntry.objects.select_related("contest", "region", "author_unit")
-    table_class = tables.ContestEntryTable
-    filterset_class = filtersets.ContestEntryFilterSet
-
-
 class ContestEntryDetailView(ObjectDetailView):
     model = ContestEntry
 
@@ -899,7 +826,7 @@ class ContestEntryDetailView(ObjectDetailView):
             yield _("selected"), _("yes") if instance.selected else _("no")
 
 
-class ContestEntryEditView(PrefillMixin, UploadEditMixin, ObjectEditView):
+class ContestEntryEditView(UploadEditMixin, RecordEditView):
     model = ContestEntry
     form_class = forms.ContestEntryForm
 
@@ -912,10 +839,6 @@ class ContestEntryEditView(PrefillMixin, UploadEditMixin, ObjectEditView):
         data = dict(data)
         video = data.pop("video_file", None)
         return services.entry_update(actor=actor, instance=instance, data=data, video=video or None)
-
-
-class ContestEntryDeleteView(ObjectDeleteView):
-    model = ContestEntry
 
 
 class ContestEntryVideoView(ObjectViewMixin, View):
@@ -999,3 +922,82 @@ class JudgingView(View):
             contests.append({"judge": judge, "contest": contest, "rows": rows,
                              "todo": sum(1 for r in rows if not r["conflict"] and not r["done"])})
         return TemplateResponse(request, self.template_name, {"contests": contests})
+
+
+class ContestEntryDeleteView(RecordDeleteView):
+    """Withdraw (void) an entry while the contest takes entries."""
+
+    model = ContestEntry
+
+    def delete(self, actor, instance, reason, version):
+        return services.entry_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+class ContestEntryRestoreView(RecordRestoreView):
+    model = ContestEntry
+
+    def restore(self, actor, instance, reason):
+        return services.entry_restore(actor=actor, instance=instance, reason=reason)
+
+
+class ContestEntryPosterView(ObjectViewMixin, View):
+    """The entry's title card (generated for entries whose video is not on the platform)."""
+
+    model = ContestEntry
+
+    def get(self, request, pk):
+        entry = self.get_object(request, pk)
+        if not entry.poster:
+            raise Http404
+        return uploads.stream_file(request, entry.poster, "image/png")
+
+
+# --- The record types' views, for model_urls() (urls.py) --------------------------------------
+
+CAMPAIGN_VIEWS = record_views(
+    Campaign, form_class=forms.CampaignForm, table_class=tables.CampaignTable,
+    filterset_class=filtersets.CampaignFilterSet, detail_view=CampaignDetailView,
+    queryset=Campaign.objects.select_related("region", "lead_unit").annotate(event_count=Count("events")))
+EVENT_VIEWS = record_views(
+    Event, form_class=forms.EventForm, table_class=tables.EventTable, filterset_class=filtersets.EventFilterSet,
+    queryset=Event.objects.select_related("region", "campaign"), export_dataset="events",
+    detail_view=EventDetailView)
+SCHOOL_VIEWS = record_views(
+    School, table_class=tables.SchoolTable, filterset_class=filtersets.SchoolFilterSet,
+    queryset=School.objects.select_related("organisation__region"), export_dataset="schools",
+    detail_view=SchoolDetailView, edit_view=SchoolEditView)
+SCHOOL_ACTIVITY_VIEWS = record_views(
+    SchoolActivity, form_class=forms.SchoolActivityForm, table_class=tables.SchoolActivityTable,
+    filterset_class=filtersets.SchoolActivityFilterSet, export_dataset="school_activities",
+    queryset=SchoolActivity.objects.select_related("school__organisation"))
+EDUCATION_BASE_VIEWS = record_views(
+    EducationBase, form_class=forms.EducationBaseForm, table_class=tables.EducationBaseTable,
+    filterset_class=filtersets.EducationBaseFilterSet, detail_view=EducationBaseDetailView,
+    queryset=EducationBase.objects.select_related("region", "managing_unit"))
+BASE_UPGRADE_VIEWS = record_views(
+    BaseUpgrade, form_class=forms.BaseUpgradeForm, table_class=tables.BaseUpgradeTable,
+    filterset_class=filtersets.BaseUpgradeFilterSet, queryset=BaseUpgrade.objects.select_related("base"))
+BASE_VISIT_VIEWS = record_views(
+    BaseVisit, form_class=forms.BaseVisitForm, table_class=tables.BaseVisitTable,
+    filterset_class=filtersets.BaseVisitFilterSet, queryset=BaseVisit.objects.select_related("base"))
+BASE_INSPECTION_VIEWS = record_views(
+    BaseInspection, form_class=forms.BaseInspectionForm, table_class=tables.BaseInspectionTable,
+    filterset_class=filtersets.BaseInspectionFilterSet, queryset=BaseInspection.objects.select_related("base"))
+REVIEW_VIEWS = record_views(
+    ModelSchoolReview, form_class=forms.ModelSchoolReviewForm, table_class=tables.ModelSchoolReviewTable,
+    filterset_class=filtersets.ModelSchoolReviewFilterSet, detail_view=ModelSchoolReviewDetailView,
+    queryset=ModelSchoolReview.objects.select_related("region"))
+APPLICATION_VIEWS = record_views(
+    ModelSchoolApplication, form_class=forms.ModelSchoolApplicationForm,
+    table_class=tables.ModelSchoolApplicationTable, filterset_class=filtersets.ModelSchoolApplicationFilterSet,
+    detail_view=ModelSchoolApplicationDetailView,
+    queryset=ModelSchoolApplication.objects.select_related("review", "school__organisation"))
+CONTEST_VIEWS = record_views(
+    VideoContest, form_class=forms.VideoContestForm, table_class=tables.VideoContestTable,
+    filterset_class=filtersets.VideoContestFilterSet, detail_view=VideoContestDetailView,
+    queryset=VideoContest.objects.select_related("region"))
+ENTRY_VIEWS = record_views(
+    ContestEntry, table_class=tables.ContestEntryTable, filterset_class=filtersets.ContestEntryFilterSet,
+    queryset=ContestEntry.objects.select_related("contest", "region", "author_unit"),
+    detail_view=ContestEntryDetailView, edit_view=ContestEntryEditView, delete_view=ContestEntryDeleteView,
+    restore_view=ContestEntryRestoreView)

@@ -107,11 +107,54 @@ def entry(contest_, region_code="540102", submitted_on=None, unit=None, **fields
                                        **fields)
 
 
+def review_judge(review_, name=None, user=None, unit=None, applications=()):
+    from ..models import ReviewJudge
+
+    judge_, _ = ReviewJudge.objects.get_or_create(review=review_, name=name or f"评审{n()}",
+                                                  defaults={"user": user, "unit": unit})
+    judge_.applications.add(*applications)
+    return judge_
+
+
 def judge(contest_, name=None, user=None, unit=None):
     return ContestJudge.objects.create(contest=contest_, name=name or f"评委{n()}", user=user, unit=unit)
 
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"
+
+
+def mp4_with_duration(seconds, timescale=1000, version=0, name="clip.mp4", pad=2048):
+    """An MP4 whose movie header (moov/mvhd) says it runs ``seconds``; the media data is filler."""
+
+    def box(kind, payload):
+        return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+    ticks = int(seconds * timescale)
+    if version == 1:
+        mvhd = bytes([1, 0, 0, 0]) + bytes(16) + timescale.to_bytes(4, "big") + ticks.to_bytes(8, "big")
+    else:
+        mvhd = bytes(4) + bytes(8) + timescale.to_bytes(4, "big") + ticks.to_bytes(4, "big")
+    mvhd += bytes(80)
+    body = (box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41") + box(b"mdat", bytes(pad))
+            + box(b"moov", box(b"mvhd", mvhd) + box(b"trak", bytes(32))))
+    return SimpleUploadedFile(name, body, content_type="video/mp4")
+
+
+def webm_with_duration(seconds, name="clip.webm"):
+    """A WebM (EBML) file whose Segment/Info says it runs ``seconds`` (TimecodeScale 1 ms)."""
+    import struct
+
+    def el(element_id, payload):
+        size = len(payload)
+        if size < 127:
+            return element_id + bytes([0x80 | size]) + payload
+        return element_id + (0x4000 | size).to_bytes(2, "big") + payload
+
+    header = el(b"\x1a\x45\xdf\xa3", el(b"\x42\x82", b"webm"))
+    info = el(b"\x15\x49\xa9\x66", el(b"\x2a\xd7\xb1", (1_000_000).to_bytes(3, "big"))
+              + el(b"\x44\x89", struct.pack(">d", seconds * 1000)))
+    segment = b"\x18\x53\x80\x67" + b"\x01\xff\xff\xff\xff\xff\xff\xff" + info + el(b"\x1f\x43\xb6\x75", bytes(64))
+    return SimpleUploadedFile(name, header + segment, content_type="video/webm")
 
 
 def mp4_upload(size=4096, name="clip.mp4"):

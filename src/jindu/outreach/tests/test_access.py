@@ -1,4 +1,5 @@
-"""Region scope on every record type: own county 200, other county 404 (page and API), lists clean."""
+"""Region scope on every record type: own county 200, other county 404 (page and API), lists clean; the
+records without pages of their own (criteria, judges, reviewers, photos, voided rows) answer 404 too."""
 
 import pytest
 
@@ -65,6 +66,7 @@ class TestEducationBaseAccess(ScopedModelViewTests):
 
 class TestBaseUpgradeAccess(ScopedModelViewTests):
     model = BaseUpgrade
+    api_url = "/api/v1/outreach/base-upgrades"
 
     def make_object(self, region_code):
         return f.upgrade(f.base(region_code))
@@ -72,6 +74,7 @@ class TestBaseUpgradeAccess(ScopedModelViewTests):
 
 class TestBaseVisitAccess(ScopedModelViewTests):
     model = BaseVisit
+    api_url = "/api/v1/outreach/base-visits"
 
     def make_object(self, region_code):
         return f.visit(f.base(region_code))
@@ -87,6 +90,7 @@ class TestBaseInspectionAccess(ScopedModelViewTests):
 
 class TestModelSchoolReviewAccess(ScopedModelViewTests):
     model = ModelSchoolReview
+    api_url = "/api/v1/outreach/reviews"
 
     def make_object(self, region_code):
         return f.review(region_code)
@@ -114,3 +118,40 @@ class TestContestEntryAccess(ScopedModelViewTests):
 
     def make_object(self, region_code):
         return f.entry(f.contest("540000"), region_code)
+
+
+def _parts(region_code):
+    """One of each record without a page of its own, in ``region_code``."""
+    from ..models import EventPhoto, ReviewJudge
+
+    review = f.review(region_code)
+    contest = f.contest(region_code)
+    event = f.event(region_code)
+    photo = EventPhoto.objects.create(event=event, file="outreach/photos/x.png", content_type="image/png")
+    voided = f.event(region_code, voided=True, void_reason="重复")
+    return {
+        "reviewcriterion": review.criteria.first(), "contestcriterion": contest.criteria.first(),
+        "contestjudge": f.judge(contest), "reviewjudge": ReviewJudge.objects.create(review=review, name="评审"),
+        "eventphoto": photo, "voided": voided, "entry": f.entry(contest, region_code),
+    }
+
+
+def test_records_without_pages_of_their_own_answer_404_to_another_county(client, county_officer):
+    from django.urls import reverse
+
+    other = _parts("542523")
+    own = _parts("540102")
+    client.force_login(county_officer)
+    urls = {
+        "reviewcriterion_edit": "reviewcriterion", "reviewcriterion_delete": "reviewcriterion",
+        "contestcriterion_edit": "contestcriterion", "contestcriterion_delete": "contestcriterion",
+        "contestjudge_delete": "contestjudge", "reviewjudge_delete": "reviewjudge", "reviewjudge_assign": "reviewjudge",
+        "eventphoto": "eventphoto", "eventphoto_delete": "eventphoto", "event_restore": "voided",
+        "contestentry_video": "entry", "contestentry_poster": "entry",
+    }
+    for name, key in urls.items():
+        method = client.post if name.endswith(("_delete", "_restore")) else client.get
+        assert method(reverse(f"outreach:{name}", args=[other[key].pk])).status_code == 404, name
+    assert client.get(reverse("outreach:reviewcriterion_edit", args=[own["reviewcriterion"].pk])).status_code == 200
+    voided_page = client.get(reverse("outreach:event_voided")).content.decode()
+    assert own["voided"].ref in voided_page and other["voided"].ref not in voided_page

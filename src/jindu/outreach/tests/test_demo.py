@@ -1,12 +1,23 @@
 """The outreach part of the seed scenario: the figures of the source document, and idempotent."""
 
 import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from jindu.common.testing import region
 from jindu.core.models import AuditLog
 
 from .. import demo, selectors
-from ..models import Campaign, ContestEntry, Event, ModelSchoolApplication, School, SchoolActivity, VideoContest
+from ..models import (
+    Campaign,
+    ContestEntry,
+    Event,
+    ModelSchoolApplication,
+    ReviewJudge,
+    School,
+    SchoolActivity,
+    VideoContest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +27,7 @@ def counts():
         Campaign, Event, School, SchoolActivity, ModelSchoolApplication, ContestEntry)}
 
 
-def test_demo_reproduces_the_report_and_is_idempotent():
+def test_demo_reproduces_the_report_and_is_idempotent(client, officer, county_officer):
     demo.load()
     figures = selectors.statistics(demo.D(2024, 1, 1), demo.D(2024, 6, 30), region("540000"))["outreach"]
     assert figures["videos_submitted"] == 38 and figures["videos_selected"] == 10
@@ -35,6 +46,26 @@ def test_demo_reproduces_the_report_and_is_idempotent():
     assert list(contest.entries.filter(selected=True).values_list("rank", flat=True).order_by("rank")) == list(
         range(1, 11))
     assert ModelSchoolApplication.objects.filter(result="approved").count() == 6
+    # The reviewers of the paper sheets are on the panel, each assigned the applications they scored.
+    review = ReviewJudge.objects.filter(review__name=demo.REVIEW)
+    assert sorted(review.values_list("name", flat=True)) == sorted(demo.REVIEWERS)
+    assert {judge.applications.count() for judge in review} == {len(demo.APPLICATIONS)}
+    # Every entry of the contest (videos sent by mail) has a small generated title card, not a broken player.
+    posters = list(ContestEntry.objects.filter(contest=contest).values_list("poster", flat=True))
+    assert len(posters) == 38 and all(posters)
+    with default_storage.open(posters[0]) as handle:
+        data = handle.read()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) < 4096
     before, audit_rows = counts(), AuditLog.objects.count()
     demo.load()
     assert counts() == before and AuditLog.objects.count() == audit_rows
+    assert list(ContestEntry.objects.filter(contest=contest).values_list("poster", flat=True)) == posters
+    # The title card is served to those who see the entry, and to nobody else.
+    entry = ContestEntry.objects.exclude(region__code="540102").first()
+    client.force_login(officer)
+    response = client.get(reverse("outreach:contestentry_poster", args=[entry.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    page = client.get(reverse("outreach:contestentry", args=[entry.pk])).content.decode()
+    assert reverse("outreach:contestentry_poster", args=[entry.pk]) in page
+    client.force_login(county_officer)
+    assert client.get(reverse("outreach:contestentry_poster", args=[entry.pk])).status_code == 404

@@ -21,20 +21,25 @@ def application():
     return f.application(f.review(), f.school("540102"))
 
 
+def panel(application_, name):
+    """The reviewer ``name`` of the application's review (a paper-sheet reviewer), assigned the application."""
+    return f.review_judge(application_.review, name, applications=[application_])
+
+
 def scores(application_, *values):
     return dict(zip(application_.review.criteria.all(), values, strict=True))
 
 
 def test_weighted_mean_of_reviewers(officer, application):
-    services.review_scores_record(actor=officer, application=application, reviewer="张老师",
+    services.review_scores_record(actor=officer, application=application, judge=panel(application, "张老师"),
                                   scores=scores(application, 90, 80))  # 0.3 x 90 + 0.7 x 80 = 83
-    services.review_scores_record(actor=officer, application=application, reviewer="次仁",
+    services.review_scores_record(actor=officer, application=application, judge=panel(application, "次仁"),
                                   scores=scores(application, 100, 90))  # 30 + 63 = 93
     result = selectors.application_score(application)
     assert result["by_reviewer"] == {"张老师": Decimal("83.000"), "次仁": Decimal("93.000")}
     assert result["score"] == Decimal("88.000") and result["suggests_approval"] is True
     # A reviewer who corrects the sheet replaces their scores, audited as an update.
-    services.review_scores_record(actor=officer, application=application, reviewer="次仁",
+    services.review_scores_record(actor=officer, application=application, judge=panel(application, "次仁"),
                                   scores=scores(application, 100, 70))  # 30 + 49 = 79 -> mean 81
     result = selectors.application_score(application)
     assert result["score"] == Decimal("81.000") and result["suggests_approval"] is False
@@ -44,17 +49,17 @@ def test_weighted_mean_of_reviewers(officer, application):
 def test_sheet_must_be_complete_and_within_the_maximum(officer, application):
     first = application.review.criteria.first()
     with pytest.raises(ValidationError, match="Every criterion"):
-        services.review_scores_record(actor=officer, application=application, reviewer="张老师",
+        services.review_scores_record(actor=officer, application=application, judge=panel(application, "张老师"),
                                       scores={first: Decimal("90")})
     with pytest.raises(ValidationError):
-        services.review_scores_record(actor=officer, application=application, reviewer="张老师",
+        services.review_scores_record(actor=officer, application=application, judge=panel(application, "张老师"),
                                       scores=scores(application, 101, 50))
 
 
 def test_decision_needs_scores_and_reasons(officer, application):
     with pytest.raises(ValidationError, match="No reviewer"):
         services.application_decide(actor=officer, application=application, result="approved", reasons="好")
-    services.review_scores_record(actor=officer, application=application, reviewer="张老师",
+    services.review_scores_record(actor=officer, application=application, judge=panel(application, "张老师"),
                                   scores=scores(application, 90, 90))
     with pytest.raises(ValidationError) as error:
         services.application_decide(actor=officer, application=application, result="approved", reasons="  ")
@@ -64,14 +69,14 @@ def test_decision_needs_scores_and_reasons(officer, application):
     assert decided.result == "approved" and decided.decided_on is not None
     assert AuditLog.objects.filter(action="outreach.modelschoolapplication.decided").exists()
     with pytest.raises(ValidationError, match="already decided"):
-        services.review_scores_record(actor=officer, application=decided, reviewer="次仁",
+        services.review_scores_record(actor=officer, application=decided, judge=panel(application, "次仁"),
                                       scores=scores(application, 50, 50))
 
 
 def test_review_closes_only_when_every_application_is_decided(officer, application):
     with pytest.raises(ValidationError):
         services.review_close(actor=officer, review=application.review)
-    services.review_scores_record(actor=officer, application=application, reviewer="张老师",
+    services.review_scores_record(actor=officer, application=application, judge=panel(application, "张老师"),
                                   scores=scores(application, 60, 60))
     services.application_decide(actor=officer, application=application, result="rejected",
                                 reasons="得分低于验收标准。")
@@ -80,8 +85,9 @@ def test_review_closes_only_when_every_application_is_decided(officer, applicati
 
 def test_review_pages(client, officer, application):
     client.force_login(officer)
+    judge = panel(application, "张老师")
     response = client.post(reverse("outreach:modelschoolapplication_score", args=[application.pk]), {
-        "reviewer": "张老师", **{f"c{c.pk}": "95" for c in application.review.criteria.all()}})
+        "judge": judge.pk, **{f"c{c.pk}": "95" for c in application.review.criteria.all()}})
     assert response.status_code == 302
     response = client.post(reverse("outreach:modelschoolapplication_decide", args=[application.pk]), {
         "result": "approved", "reasons": "各项达标。"})

@@ -119,11 +119,15 @@ def test_school_reporter_edits_profile_not_organisation(client, reporter):
     user, school_a, _ = reporter
     client.force_login(user)
     form = client.get(reverse("outreach:school_edit", args=[school_a.pk])).context["form"]
-    assert set(form.fields) == {"level", "students"}
-    response = client.post(reverse("outreach:school_edit", args=[school_a.pk]), {"level": "high", "students": 1500})
+    assert set(form.fields) == {"level", "students", "version"}
+    response = client.post(reverse("outreach:school_edit", args=[school_a.pk]),
+                           {"level": "high", "students": 1500, "version": school_a.version})
     assert response.status_code == 302
     school_a.refresh_from_db()
-    assert (school_a.level, school_a.students) == ("high", 1500)
+    assert (school_a.level, school_a.students, school_a.version) == ("high", 1500, 2)
+    stale = client.post(reverse("outreach:school_edit", args=[school_a.pk]),
+                        {"level": "middle", "students": 1400, "version": 1})
+    assert stale.status_code == 409
 
 
 def test_officer_in_the_reporter_role_keeps_the_region_scope(reporter):

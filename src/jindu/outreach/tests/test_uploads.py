@@ -130,12 +130,17 @@ def test_event_photo_upload_view_and_scope(client, officer, media_root):
     assert not EventPhoto.objects.exists()
 
 
-def test_deleting_an_event_deletes_its_photos(client, officer, media_root):
+def test_a_voided_event_keeps_its_photos_for_a_restore(client, officer, media_root):
     event = f.event("540102")
     photo = services.event_photo_add(actor=officer, event=event, upload=f.png_upload())
     stored = Path(media_root) / photo.file
     assert stored.is_file()
     client.force_login(officer)
-    with_commit = client.post(reverse("outreach:event_delete", args=[event.pk]))
-    assert with_commit.status_code == 302
-    assert not EventPhoto.objects.exists() and not type(event).objects.filter(pk=event.pk).exists()
+    assert client.post(reverse("outreach:event_delete", args=[event.pk])).status_code == 400  # no reason
+    voided = client.post(reverse("outreach:event_delete", args=[event.pk]), {"reason": "重复录入",
+                                                                             "version": event.version})
+    assert voided.status_code == 302 and not type(event).objects.filter(pk=event.pk).exists()
+    assert client.get(reverse("outreach:eventphoto", args=[photo.pk])).status_code == 200 and stored.is_file()
+    client.post(reverse("outreach:event_restore", args=[event.pk]), {"reason": "误删"})
+    page = client.get(reverse("outreach:event", args=[event.pk]))
+    assert page.status_code == 200 and list(page.context["photos"]) == [photo]
