@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 from jindu.common.middleware import client_ip
 from jindu.common.ratelimit import RateLimited
 
-from .quiz import identity, limits, live, play
+from .quiz import identity, limits, live, play, pow
 from .quiz import selectors as quiz_selectors
 from .quiz import services as quiz_services
 from .quiz.choices import AttemptStatus, QuizStatus
@@ -46,11 +46,16 @@ from .quiz.models import Participant, Quiz, QuizDraw
 
 
 def _limited(request, claims, token=None):
-    """The quiz rate limits; for a view of one attempt, its cached entry is read in the same Redis round trip
+    """The quiz rate limits: a request with a participant token counts for that participant (``participant``)
+    and against its address's burst ceiling (``ip_signed``); one without counts for its address (``ip``). So a
+    class behind one school address is limited pupil by pupil, and anonymous floods by address. For a view
+    of one attempt, its cached entry is read in the same Redis round trip
     (``request.quiz_prefetched``, passed on to ``play.owned_entry``)."""
+    address = client_ip(request)
     request.quiz_prefetched = limits.check(
         "quiz", fetch=play.entry_key(token) if token and live.redis_client() is not None else None,
-        ip=client_ip(request), participant=claims.participant_id if claims else None)
+        ip=None if claims else address, ip_signed=address if claims else None,
+        participant=claims.participant_id if claims else None)
 
 
 def _too_many(request, limited, api):
@@ -81,6 +86,11 @@ def page(view):
         except play.PlayError as error:
             context = {"title": _("Sorry"), "message": error.message, "back": error.extra.get("back")}
             response = TemplateResponse(request, "outreach/public/message.html", context, status=error.status)
+        except pow.Required:
+            context = {"title": _("Sorry"), "message": _("Your browser could not confirm the request. Please go back "
+                                                         "and try again (JavaScript must be on)."),
+                       "back": request.META.get("HTTP_REFERER", "") if _is_quiz_url(request) else ""}
+            response = TemplateResponse(request, "outreach/public/message.html", context, status=428)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -109,11 +119,24 @@ def api(view):
                                     status=error.status)
         except identity.IdentityError as error:
             response = JsonResponse({"error": "identity", "detail": str(error.message)}, status=error.status)
+        except pow.Required as required:
+            response = JsonResponse({"error": "pow", "detail": "solve the proof of work (docs/quiz.md)",
+                                     "challenge": required.challenge, "bits": pow.bits()}, status=428)
         response.headers.setdefault("Cache-Control", "no-store")
         response._csp_exempt = True  # JSON is never rendered: no policy to build (django-csp's csp_exempt)
         return response
 
     return wrapped
+
+
+def _is_quiz_url(request):
+    referer = request.META.get("HTTP_REFERER", "")
+    return url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) and "/quiz/" in referer
+
+
+def _pow_context():
+    """A fresh proof-of-work challenge for a form (quiz.js solves it), or nothing when it is off."""
+    return {"pow_challenge": pow.issue(), "pow_bits": pow.bits()}
 
 
 def _json_body(request):
@@ -199,7 +222,7 @@ def quiz_page(request, claims, code):
         "left_today": max(0, min(quiz.attempts_per_day - used["today"], quiz.attempts_total - used["total"])),
         "left_total": max(0, quiz.attempts_total - used["total"]),
         "profile_missing": participant is not None and _profile_missing(quiz, participant),
-        "draw": draw,
+        "draw": draw, **_pow_context(),
     }
     return TemplateResponse(request, "outreach/public/quiz.html", context)
 
@@ -216,6 +239,7 @@ def start(request, claims, code):
     if _profile_missing(quiz, participant):
         return HttpResponseRedirect(reverse("quiz:profile") + "?next=" + reverse("quiz:quiz", args=[code]))
     cfg = _config_or_404(code)
+    pow.check(request.POST)
     entry, _resumed = play.start(cfg, claims, language=get_language())
     return HttpResponseRedirect(reverse("quiz:attempt", args=[entry["t"]]))
 
@@ -291,16 +315,20 @@ def login(request, claims):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
+            pow.check(request.POST)
             identity.send_code(phone, ip=client_ip(request))
         except RateLimited as limited:
             form.add_error(None, _("Too many codes for this number or address. Try again in {minutes} minute(s).")
                            .format(minutes=max(1, limited.retry_after // 60)))
         except identity.IdentityError as error:
             form.add_error(None, error.message)
+        except pow.Required:
+            form.add_error(None, _("Your browser could not confirm the request. Please try again (JavaScript must "
+                                   "be on)."))
         else:
             code_form = CodeForm(initial={"phone": phone})
     context = {"form": form, "code_form": code_form, "next": next_url,
-               "wechat": identity.wechat_adapter() is not None}
+               "wechat": identity.wechat_adapter() is not None, **_pow_context()}
     return TemplateResponse(request, "outreach/public/login.html", context)
 
 
@@ -318,7 +346,8 @@ def verify(request, claims):
             return _signed_in(participant, next_url)
     return TemplateResponse(request, "outreach/public/login.html",
                             {"form": PhoneForm(initial={"phone": request.POST.get("phone", "")}), "code_form": form,
-                             "next": next_url, "wechat": identity.wechat_adapter() is not None}, status=400)
+                             "next": next_url, "wechat": identity.wechat_adapter() is not None, **_pow_context()},
+                            status=400)
 
 
 def _signed_in(participant, next_url):
@@ -427,6 +456,7 @@ def api_sms(request, claims):
         phone = identity.normalise_phone(data.get("phone"))
     except ValidationError as error:
         return JsonResponse({"error": "phone", "detail": " ".join(error.messages)}, status=422)
+    pow.check(data)
     identity.send_code(phone, ip=client_ip(request))
     return JsonResponse({"sent": True, "expires_in": identity.CODE_SECONDS}, status=202)
 
@@ -476,6 +506,7 @@ def api_quiz(request, claims, code):
         "attempts_per_day": quiz.attempts_per_day, "attempts_total": quiz.attempts_total,
         "pass_mark": quiz.pass_mark, "asks_region": quiz.asks_region, "asks_school": quiz.asks_school,
         "prizes": [{"name": p.localized_name, "count": p.count, "min_score": p.min_score} for p in quiz.prizes.all()],
+        "pow": {"challenge": pow.issue(), "bits": pow.bits()} if pow.enabled() else None,
     })
 
 
@@ -484,6 +515,8 @@ def api_quiz(request, claims, code):
 def api_start(request, claims, code):
     claims = _require_participant(claims)
     cfg = _config_or_404(code)
+    if pow.enabled():
+        pow.check(_json_body(request))
     entry, resumed = play.start(cfg, claims, language=get_language())
     body = {"attempt": entry["t"], "resumed": resumed, "questions_url": reverse("quiz:api_attempt", args=[entry["t"]]),
             "deadline": datetime.datetime.fromtimestamp(entry["d"], datetime.UTC).isoformat()}
