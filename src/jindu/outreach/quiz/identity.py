@@ -281,41 +281,52 @@ class DevWechatAdapter(WechatAdapter):
 
 class OfficialAccountAdapter(WechatAdapter):
     """WeChat Official Account web authorisation (snsapi_base): the openid of the user, nothing else.
-    Needs JINDU_QUIZ_WECHAT_APPID and JINDU_QUIZ_WECHAT_SECRET in the environment. Written against the
-    published OAuth2 flow; not exercised against WeChat from this network."""
+
+    The participant's browser goes to WeChat's ``authorize`` page with our app id, the callback address and a
+    random ``state`` (kept in a cookie); WeChat sends it back with a one-time ``code``, which the server
+    exchanges, authenticated by the app secret, for the openid at the ``token`` endpoint. Settings (or the
+    environment): ``JINDU_QUIZ_WECHAT_APPID``, ``JINDU_QUIZ_WECHAT_SECRET``, and for a private gateway or a test
+    stand-in ``JINDU_QUIZ_WECHAT_AUTHORIZE_URL`` and ``JINDU_QUIZ_WECHAT_TOKEN_URL``. Tested against a local
+    server speaking the published protocol (test_quiz_identity); not exercised against WeChat from this network."""
 
     name = "wechat"
     authorize = "https://open.weixin.qq.com/connect/oauth2/authorize"
     token = "https://api.weixin.qq.com/sns/oauth2/access_token"  # noqa: S105 (a URL)
 
-    def authorize_url(self, request, state, redirect_uri):
+    @staticmethod
+    def _setting(name, default=""):
         import os
+
+        return getattr(settings, name, None) or os.environ.get(name, default)
+
+    def authorize_url(self, request, state, redirect_uri):
         from urllib.parse import urlencode
 
-        query = urlencode({"appid": os.environ.get("JINDU_QUIZ_WECHAT_APPID", ""), "redirect_uri": redirect_uri,
+        query = urlencode({"appid": self._setting("JINDU_QUIZ_WECHAT_APPID"), "redirect_uri": redirect_uri,
                            "response_type": "code", "scope": "snsapi_base", "state": state})
-        return f"{self.authorize}?{query}#wechat_redirect"
+        return f"{self._setting('JINDU_QUIZ_WECHAT_AUTHORIZE_URL', self.authorize)}?{query}#wechat_redirect"
 
     def identify(self, request):
         import json
-        import os
         import urllib.request
         from urllib.parse import urlencode
 
         code = request.GET.get("code", "")
         if not code:
             raise IdentityError(_("The login was cancelled."))
-        query = urlencode({"appid": os.environ.get("JINDU_QUIZ_WECHAT_APPID", ""),
-                           "secret": os.environ.get("JINDU_QUIZ_WECHAT_SECRET", ""), "code": code,
+        query = urlencode({"appid": self._setting("JINDU_QUIZ_WECHAT_APPID"),
+                           "secret": self._setting("JINDU_QUIZ_WECHAT_SECRET"), "code": code,
                            "grant_type": "authorization_code"})
+        endpoint = self._setting("JINDU_QUIZ_WECHAT_TOKEN_URL", self.token)
         try:
-            with urllib.request.urlopen(f"{self.token}?{query}", timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{endpoint}?{query}", timeout=5) as response:  # noqa: S310
                 data = json.loads(response.read().decode())
         except (OSError, ValueError) as error:
             raise IdentityError(_("The login could not be completed. Please try again."), status=503) from error
-        if not data.get("openid"):
+        openid = data.get("openid") if isinstance(data, dict) else None
+        if not openid or data.get("errcode"):  # e.g. {"errcode": 40029, "errmsg": "invalid code"}
             raise IdentityError(_("The login could not be completed. Please try again."))
-        return data["openid"]
+        return str(openid)
 
 
 def wechat_adapter():
