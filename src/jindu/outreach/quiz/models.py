@@ -581,6 +581,58 @@ class QuizDailyCount(JinduModel):
 
 
 
+class QuizHourlyCount(JinduModel):
+    """The figures of a quiz per hour and region, rolled up from its scored attempts (``jindu quiz rollup``,
+    ``quiz/rollup.py``) so that the staff figures by hour and by day read a few hundred rows instead of
+    every attempt.
+
+    Participants are counted exactly three ways, each participant once: ``participants`` counts a participant in
+    the region of their first scored attempt of that hour, so the sum over an hour's rows is its distinct
+    participants; ``new_today`` counts a participant in the hour (and region) of their
+    first scored attempt of the local day, so the sum over a day's hours is that day's distinct participants;
+    ``new_in_quiz`` counts them at their first scored attempt of the quiz, so the sum up to any hour is the
+    quiz's distinct participants so far. ``region`` is the attempt's (the participant's at its start); empty
+    when not given."""
+
+    scope_field = "region"
+
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="hourly_counts",
+                             db_index=False)  # the unique indexes start with the quiz
+    hour = models.DateTimeField(_("hour"))
+    day = models.DateField(_("day"))  # the local day of the hour
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
+    attempts = models.PositiveIntegerField(_("attempts"))
+    participants = models.PositiveIntegerField(_("participants"))
+    new_today = models.PositiveIntegerField(_("first attempts of the day"))
+    new_in_quiz = models.PositiveIntegerField(_("first attempts in the quiz"))
+    score_sum = models.PositiveBigIntegerField(default=0)
+    passes = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["quiz", "hour"]
+        verbose_name = _("quiz hourly count")
+        verbose_name_plural = _("quiz hourly counts")
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "hour", "region"], condition=models.Q(region__isnull=False),
+                                    name="outreach_quiz_hour_region",
+                                    violation_error_message=_("This hour is already counted.")),
+            models.UniqueConstraint(fields=["quiz", "hour"], condition=models.Q(region__isnull=True),
+                                    name="outreach_quiz_hour_no_region",
+                                    violation_error_message=_("This hour is already counted.")),
+            models.CheckConstraint(
+                condition=models.Q(participants__lte=models.F("attempts"), new_today__lte=models.F("participants"),
+                                   new_in_quiz__lte=models.F("new_today")),
+                name="outreach_quiz_hour_participants",
+                violation_error_message=_("Participants cannot exceed attempts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz_id} · {self.hour:%Y-%m-%d %H}:00"
+
+
 class QuizLoginCode(models.Model):
     """A code sent by SMS to sign a participant in: only its keyed hash is kept, with its expiry and the
     number of wrong tries. The rows of a phone also count the codes sent to it (the per-phone caps hold

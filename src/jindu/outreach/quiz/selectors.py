@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jindu.common.scope import region_q
 
-from . import live
+from . import live, rollup
 from .choices import AttemptStatus
 from .models import QuizAttempt, QuizDailyCount, QuizWinner
 
@@ -94,12 +94,20 @@ def live_view(quiz, *, hours=48):
     by_school = [{"school": names.get(sid, str(sid)), "attempts": figures["schools"][sid][0],
                   "average": _rate(figures["schools"][sid][1], figures["schools"][sid][0], 1),
                   "pass_rate": _rate(figures["schools"][sid][2], figures["schools"][sid][0])} for sid in school_ids]
+    # distinct participants per hour and per day from the hourly rollup (``jindu quiz rollup``): hours not yet
+    # rolled up show attempts only
+    rolled = rollup.figures(quiz)
+    hour_participants = {live.hour_key(hour): row["participants"] for hour, row in rolled["by_hour"].items()}
     hour_keys = sorted(figures["hours"])[-hours:]
-    by_hour = [{"hour": f"{k[:4]}-{k[4:6]}-{k[6:8]} {k[8:10]}:00", "attempts": figures["hours"][k]} for k in hour_keys]
+    by_hour = [{"hour": f"{k[:4]}-{k[4:6]}-{k[6:8]} {k[8:10]}:00", "attempts": figures["hours"][k],
+                "participants": hour_participants.get(k)} for k in hour_keys]
+    by_day = [{"day": day.isoformat(), **row} for day, row in rolled["by_day"].items()][-31:]
     return {
         "attempts": n, "participants": figures["u"], "average": _rate(figures["s"], n, 1),
         "pass_rate": _rate(figures["p"], n), "flagged": figures["f"], "by_prefecture": by_prefecture,
-        "by_county": counties[:30], "by_school": by_school, "by_hour": by_hour, "source": figures["source"],
+        "by_county": counties[:30], "by_school": by_school, "by_hour": by_hour, "by_day": by_day,
+        "rolled_up_through": timezone.localtime(rolled["through"]).strftime("%Y-%m-%d %H:%M") if rolled["through"]
+        else None, "source": figures["source"],
         "as_of": timezone.localtime().strftime("%H:%M:%S"),
     }
 
@@ -112,7 +120,7 @@ def live_json(view):
                 **{k: row[k] for k in ("attempts", "average", "pass_rate")}}
 
     return {**{k: view[k] for k in ("attempts", "participants", "average", "pass_rate", "flagged", "by_school",
-                                    "by_hour", "source", "as_of")},
+                                    "by_hour", "by_day", "rolled_up_through", "source", "as_of")},
             "by_prefecture": [region_row(r) for r in view["by_prefecture"]],
             "by_county": [region_row(r) for r in view["by_county"]]}
 
