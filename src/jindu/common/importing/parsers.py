@@ -108,6 +108,9 @@ class Integer(Parser):
         return describe_bounds(_("whole number"), self.min_value, self.max_value)
 
 
+MAX_DECIMAL_DIGITS = 15
+
+
 class Decimal(Parser):
     def __init__(self, min_value=None, max_value=None, decimal_places=None, min_exclusive=False):
         self.min_value = None if min_value is None else decimal.Decimal(str(min_value))
@@ -122,6 +125,8 @@ class Decimal(Parser):
         if not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text) or len(text) > 40:
             raise ValidationError(_("Not a number."))
         number = decimal.Decimal(text)
+        if number and number.adjusted() >= MAX_DECIMAL_DIGITS:  # 1E30 and the like: no field holds them
+            raise ValidationError(_("The number is too large."))
         if self.decimal_places is not None:
             quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
             if number != number.quantize(quantum, rounding=decimal.ROUND_HALF_UP):

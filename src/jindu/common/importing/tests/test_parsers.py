@@ -53,6 +53,8 @@ def test_decimal():
     refused(parse, "abc")
     refused(parse, "nan")
     refused(parsers.Decimal(max_value=5), "5.5")
+    assert "large" in refused(parse, "1E30")  # found by tests/test_import_fuzz.py: quantize() raised
+    assert parse("1E-3") == decimal.Decimal("0.001")
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         )
         created = []
         for username, last_name, first_name, role in ACCOUNTS:
-            region = root if role == RoleCode.REGIONAL_OFFICER else None
+            # Every first account works for the whole province: the officer reads its records; the system
+            # administrator keeps its organisations and accounts (no business data: roles.py grants none).
+            region = root
             user, password = user_create(
                 actor=None,
                 data={"username": username, "last_name": last_name, "first_name": first_name,
