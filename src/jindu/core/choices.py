@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
-    REGION = "region", _("region")
-    PREFECTURE = "prefecture", _("prefecture")
-    COUNTY = "county", _("county")
+    # "region" alone is the region a record belongs to (地区); as a level it is the autonomous region.
+    REGION = "region", pgettext_lazy("region level", "autonomous region")
+    PREFECTURE = "prefecture", pgettext_lazy("region level", "prefecture")
+    COUNTY = "county", pgettext_lazy("region level", "county")
 
 
 class OrganisationKind(models.TextChoices):
