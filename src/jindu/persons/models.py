@@ -369,6 +369,8 @@ class Violation(SealableModel, PersonRecord):
     seal_records`` seals it, and from then on only case-handling roles open it, with a reason and a case number.
     The registry itself (the person, the measures) is 戒毒 data, not a violation record, and is not sealed."""
 
+    field_categories = {"decision_no": "case", "punishment": "case", "detention_days": "case", "notes": "case"}
+
     all_objects = PersonRecordAllManager()  # SealableModel's plain managers would drop the community-worker rule
     objects = PersonRecordManager()
 

@@ -162,6 +162,7 @@ class PersonRevealView(PersonDetailView):
 
     def get(self, request, pk):
         if request.method == "GET":
+            self.get_object(request, pk)  # another county's person: 404, not a redirect
             return HttpResponseRedirect(reverse("persons:person", args=[pk]))
         return super().get(request, pk)
 
