@@ -4,22 +4,31 @@ Lists take the filters of the list pages (the same FilterSets): ``q``, ``region`
 covering the regions under it), ``date_from``/``date_to`` (inclusive) and per-type filters.
 Reads go through ``restrict`` (out of scope = 404); writes go through the services
 (422 on validation errors, 403 without the permission). Reading one suspect, fugitive,
-identity or interception is audited, as on the pages. Identity numbers are returned in full:
-the API serves the office's own systems, which match people on them.
+identity or interception is audited, as on the pages. Identity numbers are returned in full
+to the roles that read identity data (the office's own systems match people on them); the
+field rules (``common.fieldrules``) leave them, and case narratives, out for other roles.
+
+Every record type has the same five endpoints, made by :func:`record_endpoints`: list (with the
+list page's filters), detail, create (``Idempotency-Key`` honoured: a retried POST creates
+nothing twice), update (send the ``version`` you edited, or ``If-Match``: 409 when someone saved
+since, 428 without) and DELETE (voids, with a ``reason``; restorable on the voided-records page).
 """
 
 import datetime
 import decimal
-from typing import Literal
+from typing import ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jindu.common import audit
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import base_version, idempotent, scoped_or_404, validation_error_response
+from jindu.common.fieldrules import FieldRulesSchema
+from jindu.core.api import VoidIn
 
 from . import filtersets, selectors, services
 from .choices import CaseStatus, CaseType, Channel, Finding, Measure, Offence, Sex, Species, SuspectRole, Unit
@@ -117,19 +126,68 @@ def _viewed(request, instance):
     return instance
 
 
+def record_endpoints(path, model, *, out, payload, to_data, create, update, detail_out=None, audited=False):
+    """Detail, create, update and DELETE of one record type under ``/<path>``; the list endpoints are
+    declared one by one (their filters differ). ``to_data(request, payload)`` turns the input schema
+    into the service's data; ``create``/``update`` are the app's services."""
+    name = model._meta.model_name
+    detail_out = detail_out or out
+
+    def detail(request, pk: int):
+        instance = scoped_or_404(model, request, pk)
+        return _viewed(request, instance) if audited else instance
+
+    @decorate_view(idempotent())
+    def create_(request, payload: payload):
+        _require(request, model, "add")
+        return Status(201, _write(lambda: create(actor=request.user, data=to_data(request, payload))))
+
+    def update_(request, pk: int, payload: payload):
+        instance = scoped_or_404(model, request, pk, "change")
+        version = base_version(request, payload.version)
+        return _update(lambda: update(actor=request.user, instance=instance,
+                                      data={**to_data(request, payload), "version": version}))
+
+    def delete(request, pk: int, payload: VoidIn):
+        instance = scoped_or_404(model, request, pk, "delete")
+        _update(lambda: services.record_delete(actor=request.user, instance=instance, reason=payload.reason,
+                                               version=payload.version))
+        return Status(204, None)
+
+    router.get(f"/{path}/{{pk}}", response=detail_out, operation_id=f"cases_{name}_detail",
+               summary=f"One {name}")(detail)
+    router.post(f"/{path}", response={201: detail_out}, operation_id=f"cases_{name}_create",
+                summary=f"Create a {name}")(create_)
+    router.put(f"/{path}/{{pk}}", response=detail_out, operation_id=f"cases_{name}_update",
+               summary=f"Update a {name} (send the version you edited)")(update_)
+    router.delete(f"/{path}/{{pk}}", response={204: None}, operation_id=f"cases_{name}_delete",
+                  summary=f"Void a {name} (with a reason; restorable)")(delete)
+
+
+class RecordOut(FieldRulesSchema):
+    """Output of a record: its id and version (send the version back with an update)."""
+
+    id: int
+    version: int
+
+
+class RecordIn(Schema):
+    version: int | None = Field(None, description="for updates: the version you edited (or If-Match)")
+
+
 # --- Operations ------------------------------------------------------------------------------
 
 
-class OperationOut(Schema):
-    id: int
+class OperationOut(RecordOut):
+    field_rules_model: ClassVar = Operation
     name: str
     started_on: datetime.date | None
     ended_on: datetime.date | None
     description: str
 
 
-class OperationIn(Schema):
-    name: str
+class OperationIn(RecordIn):
+    name: str = Field(..., max_length=64)
     started_on: datetime.date | None = None
     ended_on: datetime.date | None = None
     description: str = ""
@@ -141,21 +199,9 @@ def operation_list(request, q: str = ""):
     return filtered(filtersets.OperationFilterSet, request, Operation.objects.restrict(request.user))
 
 
-@router.get("/operations/{pk}", response=OperationOut)
-def operation_detail(request, pk: int):
-    return scoped_or_404(Operation, request, pk)
-
-
-@router.post("/operations", response={201: OperationOut})
-def operation_create(request, payload: OperationIn):
-    _require(request, Operation, "add")
-    return Status(201, _write(lambda: services.operation_create(actor=request.user, data=payload.dict())))
-
-
-@router.put("/operations/{pk}", response=OperationOut)
-def operation_update(request, pk: int, payload: OperationIn):
-    instance = scoped_or_404(Operation, request, pk, "change")
-    return _update(lambda: services.operation_update(actor=request.user, instance=instance, data=payload.dict()))
+record_endpoints("operations", Operation, out=OperationOut, payload=OperationIn,
+                 to_data=lambda request, payload: payload.dict(exclude={"version"}),
+                 create=services.operation_create, update=services.operation_update)
 
 
 # --- Cases -------------------------------------------------------------------------------------
@@ -167,8 +213,8 @@ class StatusChangeOut(Schema):
     note: str
 
 
-class CaseOut(Schema):
-    id: int
+class CaseOut(RecordOut):
+    field_rules_model: ClassVar = Case
     case_no: str
     region_code: str = Field(..., alias="region.code")
     filed_on: datetime.date
@@ -194,8 +240,8 @@ class CaseDetailOut(CaseOut):
         return list(obj.status_changes.order_by("changed_on", "id"))
 
 
-class CaseIn(Schema):
-    case_no: str
+class CaseIn(RecordIn):
+    case_no: str = Field(..., max_length=40)
     region_code: str
     filed_on: datetime.date
     case_type: CaseTypeCode
@@ -214,7 +260,7 @@ class CaseStatusIn(Schema):
 
 
 def _case_data(request, payload):
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["region"] = _region(data.pop("region_code"))
     operation = data.pop("operation")
     data["operation"] = _lookup(Operation.objects.all(), "name", operation, "operation",
@@ -233,22 +279,8 @@ def case_list(request, q: str = "", region: str = "", date_from: datetime.date |
     return filtered(filtersets.CaseFilterSet, request, queryset)
 
 
-@router.get("/cases/{pk}", response=CaseDetailOut)
-def case_detail(request, pk: int):
-    return scoped_or_404(Case, request, pk)
-
-
-@router.post("/cases", response={201: CaseDetailOut})
-def case_create(request, payload: CaseIn):
-    _require(request, Case, "add")
-    return Status(201, _write(lambda: services.case_create(actor=request.user, data=_case_data(request, payload))))
-
-
-@router.put("/cases/{pk}", response=CaseDetailOut)
-def case_update(request, pk: int, payload: CaseIn):
-    instance = scoped_or_404(Case, request, pk, "change")
-    return _update(lambda: services.case_update(actor=request.user, instance=instance,
-                                                data=_case_data(request, payload)))
+record_endpoints("cases", Case, out=CaseOut, detail_out=CaseDetailOut, payload=CaseIn, to_data=_case_data,
+                 create=services.case_create, update=services.case_update)
 
 
 @router.post("/cases/{pk}/status", response=CaseDetailOut)
@@ -261,8 +293,8 @@ def case_change_status(request, pk: int, payload: CaseStatusIn):
 # --- Suspects and identities -------------------------------------------------------------------
 
 
-class SuspectOut(Schema):
-    id: int
+class SuspectOut(RecordOut):
+    field_rules_model: ClassVar = Suspect
     case_id: int
     case_no: str = Field(..., alias="case.case_no")
     identity_id: int
@@ -278,12 +310,12 @@ class SuspectOut(Schema):
     notes: str
 
 
-class SuspectIn(Schema):
+class SuspectIn(RecordIn):
     case_no: str
-    name: str
+    name: str = Field(..., max_length=64)
     id_number: str = Field("", description="resident identity number; empty for people without a Chinese ID")
     nationality: str = Field("CN", description="ISO 3166 alpha-2")
-    passport_no: str = ""
+    passport_no: str = Field("", max_length=32)
     sex: SexCode = ""
     birth_date: datetime.date | None = None
     role: RoleCode = ""
@@ -293,7 +325,7 @@ class SuspectIn(Schema):
 
 
 def _suspect_data(request, payload):
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["case"] = _case(request, data.pop("case_no"))
     return data
 
@@ -307,26 +339,12 @@ def suspect_list(request, q: str = "", region: str = "", date_from: datetime.dat
     return filtered(filtersets.SuspectFilterSet, request, selectors.suspect_list(request.user))
 
 
-@router.get("/suspects/{pk}", response=SuspectOut)
-def suspect_detail(request, pk: int):
-    return _viewed(request, scoped_or_404(Suspect, request, pk))
+record_endpoints("suspects", Suspect, out=SuspectOut, payload=SuspectIn, to_data=_suspect_data,
+                 create=services.suspect_create, update=services.suspect_update, audited=True)
 
 
-@router.post("/suspects", response={201: SuspectOut})
-def suspect_create(request, payload: SuspectIn):
-    _require(request, Suspect, "add")
-    return Status(201, _write(lambda: services.suspect_create(actor=request.user,
-                                                             data=_suspect_data(request, payload))))
-
-
-@router.put("/suspects/{pk}", response=SuspectOut)
-def suspect_update(request, pk: int, payload: SuspectIn):
-    instance = scoped_or_404(Suspect, request, pk, "change")
-    return _update(lambda: services.suspect_update(actor=request.user, instance=instance,
-                                                   data=_suspect_data(request, payload)))
-
-
-class IdentityOut(Schema):
+class IdentityOut(FieldRulesSchema):
+    field_rules_model: ClassVar = Identity
     id: int
     name: str
     id_number: str
@@ -358,8 +376,8 @@ def identity_detail(request, pk: int):
 # --- Seizures ----------------------------------------------------------------------------------
 
 
-class SeizureOut(Schema):
-    id: int
+class SeizureOut(RecordOut):
+    field_rules_model: ClassVar = Seizure
     evidence_no: str
     case_id: int
     case_no: str = Field(..., alias="case.case_no")
@@ -371,21 +389,21 @@ class SeizureOut(Schema):
     notes: str
 
 
-class SeizureIn(Schema):
-    evidence_no: str
+class SeizureIn(RecordIn):
+    evidence_no: str = Field(..., max_length=40)
     case_no: str
     drug: str = Field(..., description="code of the drug catalogue (e.g. heroin, methamphetamine, triazolam)")
     quantity: decimal.Decimal = Field(..., gt=0, max_digits=24, decimal_places=9)
     unit: UnitCode
     seized_on: datetime.date
-    place: str = ""
+    place: str = Field("", max_length=200)
     notes: str = ""
 
 
 def _seizure_data(request, payload):
     from jindu.core.models import Drug
 
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["case"] = _case(request, data.pop("case_no"))
     code = data.pop("drug")
     data["drug"] = _lookup(Drug.objects.all(), "code", code, "drug", _("Unknown drug code {value}.").format(
@@ -401,30 +419,15 @@ def seizure_list(request, q: str = "", region: str = "", date_from: datetime.dat
     return filtered(filtersets.SeizureFilterSet, request, selectors.seizure_list(request.user))
 
 
-@router.get("/seizures/{pk}", response=SeizureOut)
-def seizure_detail(request, pk: int):
-    return scoped_or_404(Seizure, request, pk)
-
-
-@router.post("/seizures", response={201: SeizureOut})
-def seizure_create(request, payload: SeizureIn):
-    _require(request, Seizure, "add")
-    return Status(201, _write(lambda: services.seizure_create(actor=request.user,
-                                                             data=_seizure_data(request, payload))))
-
-
-@router.put("/seizures/{pk}", response=SeizureOut)
-def seizure_update(request, pk: int, payload: SeizureIn):
-    instance = scoped_or_404(Seizure, request, pk, "change")
-    return _update(lambda: services.seizure_update(actor=request.user, instance=instance,
-                                                   data=_seizure_data(request, payload)))
+record_endpoints("seizures", Seizure, out=SeizureOut, payload=SeizureIn, to_data=_seizure_data,
+                 create=services.seizure_create, update=services.seizure_update)
 
 
 # --- Fugitives ---------------------------------------------------------------------------------
 
 
-class FugitiveOut(Schema):
-    id: int
+class FugitiveOut(RecordOut):
+    field_rules_model: ClassVar = Fugitive
     fugitive_no: str
     name: str
     id_number: str
@@ -435,9 +438,9 @@ class FugitiveOut(Schema):
     notes: str
 
 
-class FugitiveIn(Schema):
-    fugitive_no: str
-    name: str
+class FugitiveIn(RecordIn):
+    fugitive_no: str = Field(..., max_length=40)
+    name: str = Field(..., max_length=64)
     id_number: str = ""
     region_code: str
     wanted_since: datetime.date
@@ -447,7 +450,7 @@ class FugitiveIn(Schema):
 
 
 def _fugitive_data(request, payload):
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["region"] = _region(data.pop("region_code"))
     data["capturing_unit"] = _organisation(request, data.pop("capturing_unit_id"), "capturing_unit")
     return data
@@ -461,30 +464,15 @@ def fugitive_list(request, q: str = "", region: str = "", date_from: datetime.da
     return filtered(filtersets.FugitiveFilterSet, request, selectors.fugitive_list(request.user))
 
 
-@router.get("/fugitives/{pk}", response=FugitiveOut)
-def fugitive_detail(request, pk: int):
-    return _viewed(request, scoped_or_404(Fugitive, request, pk))
-
-
-@router.post("/fugitives", response={201: FugitiveOut})
-def fugitive_create(request, payload: FugitiveIn):
-    _require(request, Fugitive, "add")
-    return Status(201, _write(lambda: services.fugitive_create(actor=request.user,
-                                                             data=_fugitive_data(request, payload))))
-
-
-@router.put("/fugitives/{pk}", response=FugitiveOut)
-def fugitive_update(request, pk: int, payload: FugitiveIn):
-    instance = scoped_or_404(Fugitive, request, pk, "change")
-    return _update(lambda: services.fugitive_update(actor=request.user, instance=instance,
-                                                    data=_fugitive_data(request, payload)))
+record_endpoints("fugitives", Fugitive, out=FugitiveOut, payload=FugitiveIn, to_data=_fugitive_data,
+                 create=services.fugitive_create, update=services.fugitive_update, audited=True)
 
 
 # --- Eradication -------------------------------------------------------------------------------
 
 
-class EradicationOut(Schema):
-    id: int
+class EradicationOut(RecordOut):
+    field_rules_model: ClassVar = Eradication
     ref: str
     region_code: str = Field(..., alias="region.code")
     found_on: datetime.date
@@ -498,8 +486,8 @@ class EradicationOut(Schema):
     notes: str
 
 
-class EradicationIn(Schema):
-    ref: str
+class EradicationIn(RecordIn):
+    ref: str = Field(..., max_length=40)
     region_code: str
     found_on: datetime.date
     species: SpeciesCode
@@ -513,7 +501,7 @@ class EradicationIn(Schema):
 
 
 def _eradication_data(request, payload):
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["region"] = _region(data.pop("region_code"))
     data["case"] = _case(request, data.pop("case_no"))
     return data
@@ -527,33 +515,19 @@ def eradication_list(request, q: str = "", region: str = "", date_from: datetime
     return filtered(filtersets.EradicationFilterSet, request, selectors.eradication_list(request.user))
 
 
-@router.get("/eradications/{pk}", response=EradicationOut)
-def eradication_detail(request, pk: int):
-    return scoped_or_404(Eradication, request, pk)
-
-
-@router.post("/eradications", response={201: EradicationOut})
-def eradication_create(request, payload: EradicationIn):
-    _require(request, Eradication, "add")
-    return Status(201, _write(lambda: services.eradication_create(actor=request.user,
-                                                           data=_eradication_data(request, payload))))
-
-
-@router.put("/eradications/{pk}", response=EradicationOut)
-def eradication_update(request, pk: int, payload: EradicationIn):
-    instance = scoped_or_404(Eradication, request, pk, "change")
-    return _update(lambda: services.eradication_update(actor=request.user, instance=instance,
-                                                       data=_eradication_data(request, payload)))
+record_endpoints("eradications", Eradication, out=EradicationOut, payload=EradicationIn, to_data=_eradication_data,
+                 create=services.eradication_create, update=services.eradication_update)
 
 
 # --- Interceptions -----------------------------------------------------------------------------
 
 
-class InterceptionOut(Schema):
-    id: int
-    ref: str
+class InterceptionOut(RecordOut):
+    field_rules_model: ClassVar = Interception
+    field_rules_map: ClassVar = {"on": "intercepted_on"}
     checkpoint_id: int
     checkpoint: str = Field(..., alias="checkpoint.name")
+    ref: str
     region_code: str = Field(..., alias="region.code")
     on: datetime.date = Field(..., alias="intercepted_on")
     id_number: str
@@ -562,19 +536,19 @@ class InterceptionOut(Schema):
     notes: str
 
 
-class InterceptionIn(Schema):
-    ref: str
+class InterceptionIn(RecordIn):
+    ref: str = Field(..., max_length=40)
     checkpoint_id: int
     region_code: str
     on: datetime.date
     finding: FindingCode
     id_number: str = ""
-    name: str = ""
+    name: str = Field("", max_length=64)
     notes: str = ""
 
 
 def _interception_data(request, payload):
-    data = payload.dict()
+    data = payload.dict(exclude={"version"})
     data["region"] = _region(data.pop("region_code"))
     data["checkpoint"] = _organisation(request, data.pop("checkpoint_id"), "checkpoint")
     data["intercepted_on"] = data.pop("on")
@@ -589,20 +563,6 @@ def interception_list(request, q: str = "", region: str = "", date_from: datetim
     return filtered(filtersets.InterceptionFilterSet, request, selectors.interception_list(request.user))
 
 
-@router.get("/interceptions/{pk}", response=InterceptionOut)
-def interception_detail(request, pk: int):
-    return _viewed(request, scoped_or_404(Interception, request, pk))
-
-
-@router.post("/interceptions", response={201: InterceptionOut})
-def interception_create(request, payload: InterceptionIn):
-    _require(request, Interception, "add")
-    return Status(201, _write(lambda: services.interception_create(actor=request.user,
-                                                            data=_interception_data(request, payload))))
-
-
-@router.put("/interceptions/{pk}", response=InterceptionOut)
-def interception_update(request, pk: int, payload: InterceptionIn):
-    instance = scoped_or_404(Interception, request, pk, "change")
-    return _update(lambda: services.interception_update(actor=request.user, instance=instance,
-                                                        data=_interception_data(request, payload)))
+record_endpoints("interceptions", Interception, out=InterceptionOut, payload=InterceptionIn,
+                 to_data=_interception_data, create=services.interception_create,
+                 update=services.interception_update, audited=True)

@@ -24,7 +24,7 @@ from jindu.common.importing import SYSTEM
 from jindu.core.models import Drug, Organisation, Region
 
 from . import services
-from .models import Case, Eradication, Fugitive, Interception, Operation, Seizure, Suspect
+from .models import Case, Eradication, Fugitive, Interception, Operation, Seizure, Suspect, id_hash_of
 
 D = datetime.date
 QINGYUAN, CLUSTER = "清源断流", "集群打零"
@@ -196,12 +196,12 @@ def _organisations():
 def load():
     organisations = _organisations()
     for name, started, ended, description in OPERATIONS:
-        if not Operation.objects.filter(name=name).exists():
+        if not Operation.all_objects.filter(name=name).exists():
             services.operation_create(actor=SYSTEM, data={"name": name, "started_on": started, "ended_on": ended,
                                                           "description": description})
     for (case_no, region, filed_on, case_type, offence, channel, operation, agencies, notable, summary,
          history) in CASES:
-        case = Case.objects.filter(case_no=case_no).first()
+        case = Case.all_objects.filter(case_no=case_no).first()
         if case is None:
             case = services.case_create(actor=SYSTEM, data={
                 "case_no": case_no, "region": _region(region), "filed_on": filed_on, "case_type": case_type,
@@ -213,31 +213,31 @@ def load():
                 case = services.case_change_status(actor=SYSTEM, case=case, status=status, changed_on=on, note=note)
     for (case_no, name, number, nationality, passport, sex, birth, role, arrested, measure) in SUSPECTS:
         case = Case.objects.get(case_no=case_no)
-        if not Suspect.objects.filter(case=case, name=name, id_number=number).exists():
+        if not Suspect.all_objects.filter(case=case, name=name, id_hash=id_hash_of(number)).exists():
             services.suspect_create(actor=SYSTEM, data={
                 "case": case, "name": name, "id_number": number, "nationality": nationality, "passport_no": passport,
                 "sex": sex, "birth_date": birth, "role": role, "arrested_on": arrested, "measure": measure})
     for evidence_no, case_no, drug, quantity, unit, seized_on, place in SEIZURES:
-        if not Seizure.objects.filter(evidence_no=evidence_no).exists():
+        if not Seizure.all_objects.filter(evidence_no=evidence_no).exists():
             services.seizure_create(actor=SYSTEM, data={
                 "evidence_no": evidence_no, "case": Case.objects.get(case_no=case_no),
                 "drug": Drug.objects.get(code=drug), "quantity": decimal.Decimal(quantity), "unit": unit,
                 "seized_on": seized_on, "place": place})
     for fugitive_no, name, number, region, wanted, captured, unit in FUGITIVES:
-        if not Fugitive.objects.filter(fugitive_no=fugitive_no).exists():
+        if not Fugitive.all_objects.filter(fugitive_no=fugitive_no).exists():
             services.fugitive_create(actor=SYSTEM, data={
                 "fugitive_no": fugitive_no, "name": name, "id_number": number, "region": _region(region),
                 "wanted_since": wanted, "captured_on": captured,
                 "capturing_unit": organisations[unit] if unit else None})
     for ref, region, found_on, species, wild, plants, area, latitude, longitude, case_no in ERADICATIONS:
-        if not Eradication.objects.filter(ref=ref).exists():
+        if not Eradication.all_objects.filter(ref=ref).exists():
             services.eradication_create(actor=SYSTEM, data={
                 "ref": ref, "region": _region(region), "found_on": found_on, "species": species, "wild": wild,
                 "plants": plants, "area_m2": decimal.Decimal(area), "latitude": decimal.Decimal(latitude),
                 "longitude": decimal.Decimal(longitude),
                 "case": Case.objects.get(case_no=case_no) if case_no else None})
     for ref, checkpoint, region, on, name, finding in INTERCEPTIONS:
-        if not Interception.objects.filter(ref=ref).exists():
+        if not Interception.all_objects.filter(ref=ref).exists():
             services.interception_create(actor=SYSTEM, data={
                 "ref": ref, "checkpoint": organisations[checkpoint], "region": _region(region), "intercepted_on": on,
                 "name": name, "finding": finding})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
 
 from .choices import CaseStatus, CaseType, Channel, Finding, Offence, Species, Unit
-from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
+from .models import Case, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect, id_hash_of
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -61,7 +61,8 @@ class OperationFilter(django_filters.CharFilter):
 
 
 class CaseFilterSet(BaseFilterSet):
-    """Search: the start of a case number, else words of the summary (people: on the suspects list)."""
+    """Search: the start of a case number, else a part of it (people: on the suspects list; the summary is
+    stored encrypted and is not searched)."""
 
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("filed_on")
@@ -83,11 +84,11 @@ class CaseFilterSet(BaseFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # A case number (or its start) is looked up in the index; only other words read the summaries.
+        # A case number (or its start) is looked up in the index; only other text reads every number.
         by_number = queryset.filter(Q(case_no__startswith=value) | Q(case_no__startswith=value.upper()))
         if by_number.exists():
             return by_number
-        return queryset.filter(summary__icontains=value)
+        return queryset.filter(case_no__icontains=value)
 
     def filter_drug(self, queryset, name, value):
         value = value.strip()
@@ -121,7 +122,7 @@ class SuspectFilterSet(BaseFilterSet):
         if not value:
             return queryset
         if ID_NUMBER.match(value):
-            return queryset.filter(id_number=value.upper())  # indexed: the person's records
+            return queryset.filter(id_hash=id_hash_of(value))  # indexed: the person's records
         return queryset.filter(Q(name__icontains=value) | Q(passport_no=value.upper()))
 
     def filter_nationality(self, queryset, name, value):
@@ -140,6 +141,7 @@ class SeizureFilterSet(BaseFilterSet):
     date_from, date_to = period_filters("seized_on")
     drug = django_filters.CharFilter(field_name="drug__code", label=_("drug (code)"))
     unit = django_filters.ChoiceFilter(choices=Unit.choices, label=_("unit"))
+    weighed = django_filters.BooleanFilter(method="filter_weighed", label=_("weighed (g or kg)"))
     case_type = django_filters.ChoiceFilter(field_name="case__case_type", choices=CaseType.choices,
                                             label=_("case type"))
     agency = AgencyFilter(field_name="case__agencies", label=_("agency"))
@@ -148,7 +150,15 @@ class SeizureFilterSet(BaseFilterSet):
 
     class Meta:
         model = Seizure
-        fields = ["q", "region", "date_from", "date_to", "drug", "unit", "case_type", "agency", "operation", "case"]
+        fields = ["q", "region", "date_from", "date_to", "drug", "unit", "weighed", "case_type", "agency",
+                  "operation", "case"]
+
+    def filter_weighed(self, queryset, name, value):
+        """The seizures behind a weight in grams (the statistics fold kilograms into grams)."""
+        if value is None:
+            return queryset
+        weights = [Unit.GRAM, Unit.KILOGRAM]
+        return queryset.filter(unit__in=weights) if value else queryset.exclude(unit__in=weights)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -161,8 +171,19 @@ class SeizureFilterSet(BaseFilterSet):
         return queryset.filter(place__icontains=value)
 
 
-class FugitiveFilterSet(BaseFilterSet):
-    search_fields = ("fugitive_no__icontains", "name__icontains", "id_number")
+class IdNumberSearchMixin:
+    """A whole identity number is looked up by its keyed hash (the number is stored encrypted);
+    other text goes to ``search_fields``."""
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if ID_NUMBER.match(value):
+            return queryset.filter(id_hash=id_hash_of(value))
+        return super().search(queryset, name, value)
+
+
+class FugitiveFilterSet(IdNumberSearchMixin, BaseFilterSet):
+    search_fields = ("fugitive_no__icontains", "name__icontains")
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("captured_on")
     captured = django_filters.BooleanFilter(field_name="captured_on", lookup_expr="isnull", exclude=True,
@@ -186,8 +207,8 @@ class EradicationFilterSet(BaseFilterSet):
         fields = ["q", "region", "date_from", "date_to", "species", "wild"]
 
 
-class InterceptionFilterSet(BaseFilterSet):
-    search_fields = ("ref__icontains", "name__icontains", "id_number", "checkpoint__name__icontains")
+class InterceptionFilterSet(IdNumberSearchMixin, BaseFilterSet):
+    search_fields = ("ref__icontains", "name__icontains", "checkpoint__name__icontains")
     region = RegionCodeFilter(field_name="region", label=_("region code"))
     date_from, date_to = period_filters("intercepted_on")
     finding = django_filters.ChoiceFilter(choices=Finding.choices, label=_("finding"))
@@ -198,8 +219,8 @@ class InterceptionFilterSet(BaseFilterSet):
         fields = ["q", "region", "date_from", "date_to", "finding", "agency"]
 
 
-class IdentityFilterSet(BaseFilterSet):
-    search_fields = ("name__icontains", "id_number", "passport_no__iexact")
+class IdentityFilterSet(IdNumberSearchMixin, BaseFilterSet):
+    search_fields = ("name__icontains", "passport_no__iexact")
     nationality = django_filters.CharFilter(method="filter_nationality", label=_("nationality"))
 
     class Meta:

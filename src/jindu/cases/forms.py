@@ -69,7 +69,7 @@ class SuspectForm(JinduModelForm):
         model = Suspect
         fields = ["case", "name", "id_number", "nationality", "passport_no", "sex", "birth_date", "role",
                   "arrested_on", "measure", "notes"]
-        widgets = {"birth_date": forms.DateInput, "arrested_on": forms.DateInput,
+        widgets = {"birth_date": forms.DateInput, "arrested_on": forms.DateInput, "id_number": forms.TextInput,
                    "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"birth_date": _("Filled from the identity number when left empty.")}
 
@@ -96,7 +96,7 @@ class FugitiveForm(JinduModelForm):
         model = Fugitive
         fields = ["fugitive_no", "name", "id_number", "region", "wanted_since", "captured_on", "capturing_unit",
                   "notes"]
-        widgets = {"wanted_since": forms.DateInput, "captured_on": forms.DateInput,
+        widgets = {"wanted_since": forms.DateInput, "captured_on": forms.DateInput, "id_number": forms.TextInput,
                    "notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -116,7 +116,8 @@ class InterceptionForm(JinduModelForm):
     class Meta:
         model = Interception
         fields = ["ref", "checkpoint", "region", "intercepted_on", "finding", "name", "id_number", "notes"]
-        widgets = {"intercepted_on": forms.DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"intercepted_on": forms.DateInput, "id_number": forms.TextInput,
+                   "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ from jindu.common.importing.datasets import normalise_field_value
 
 from . import filtersets, services
 from .choices import CaseType, Finding, Offence, Sex, Species, Unit
-from .models import Case, Eradication, Fugitive, Interception, Operation, Seizure, Suspect
+from .models import Case, Eradication, Fugitive, Interception, Operation, Seizure, Suspect, id_hash_of
 
 AGENCY_SEPARATORS = re.compile(r"[;；]")
 # Kind of an organisation created from a name, by the words in it (an officer can correct it later).
@@ -107,10 +107,22 @@ def case_by_number(run, case_no, column="case_no"):
 class ServiceDataset(Dataset):
     """A dataset whose rows are written through the app's services.
 
-    Subclasses set ``create_service`` and ``update_service`` (functions of ``services``)."""
+    Subclasses set ``create_service`` and ``update_service`` (functions of ``services``), and for
+    exports the related records to read along (``export_related``, ``export_prefetch``) and the
+    file order (``export_order``)."""
 
     create_service = None
     update_service = None
+    export_related = ()
+    export_prefetch = ()
+    export_order = ("pk",)
+
+    def export_queryset(self, actor, params=None):
+        queryset = super().export_queryset(actor, params).select_related(*self.export_related)
+        return queryset.prefetch_related(*self.export_prefetch) if self.export_prefetch else queryset
+
+    def export_objects(self, queryset):
+        return queryset.order_by(*self.export_order)
 
     def to_fields(self, row, run):
         fields = super().to_fields(row, run)
@@ -139,6 +151,10 @@ class ServiceDataset(Dataset):
         if instance is None:
             type(self).create_service(actor=run.actor, data=fields)
             return CREATED
+        if getattr(instance, "voided", False):
+            # As the common engine: a voided record is restored on its page first, never by an import.
+            raise RowError(self.natural_key[0], _("An existing record with this key cannot be changed by an "
+                                                  "import."))
         run.require_scope(instance, "view", self.scope_column())
         if not self.differs(instance, fields):
             return UNCHANGED
@@ -192,12 +208,9 @@ class CaseDataset(ServiceDataset):
                 fields["operation"] = operation
         return fields
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("region", "operation").prefetch_related(
-            "agencies")
-
-    def export_objects(self, queryset):
-        return queryset.order_by("filed_on", "case_no")
+    export_related = ("region", "operation")
+    export_prefetch = ("agencies",)
+    export_order = ("filed_on", "case_no")
 
 
 @register
@@ -236,11 +249,12 @@ class SuspectDataset(ServiceDataset):
         # The same derivation as the service, so that comparing with the stored record is exact.
         return services.prepare_suspect_data(fields)
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("case")
+    export_related = ("case",)
+    export_order = ("case__case_no", "pk")
 
-    def export_objects(self, queryset):
-        return queryset.order_by("case__case_no", "pk")
+    def lookup(self, fields):
+        """The identity number is stored encrypted: the suspect is found by its keyed hash."""
+        return {"case": fields.get("case"), "name": fields.get("name"), "id_hash": id_hash_of(fields.get("id_number"))}
 
 
 @register
@@ -279,11 +293,8 @@ class SeizureDataset(ServiceDataset):
         fields["drug"] = drug
         return fields
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("case", "drug")
-
-    def export_objects(self, queryset):
-        return queryset.order_by("seized_on", "evidence_no")
+    export_related = ("case", "drug")
+    export_order = ("seized_on", "evidence_no")
 
 
 @register
@@ -308,11 +319,8 @@ class FugitiveDataset(ServiceDataset):
                help=gettext_lazy("empty: still at large")),
     )
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("region")
-
-    def export_objects(self, queryset):
-        return queryset.order_by("fugitive_no")
+    export_related = ("region",)
+    export_order = ("fugitive_no",)
 
 
 @register
@@ -349,11 +357,8 @@ class EradicationDataset(ServiceDataset):
             fields["case"] = case_by_number(run, row["case_no"]) if row["case_no"] else None
         return fields
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("region", "case")
-
-    def export_objects(self, queryset):
-        return queryset.order_by("found_on", "ref")
+    export_related = ("region", "case")
+    export_order = ("found_on", "ref")
 
 
 @register
@@ -387,8 +392,5 @@ class InterceptionDataset(ServiceDataset):
             fields["id_number"] = ""
         return fields
 
-    def export_queryset(self, actor, params=None):
-        return super().export_queryset(actor, params).select_related("region", "checkpoint")
-
-    def export_objects(self, queryset):
-        return queryset.order_by("intercepted_on", "ref")
+    export_related = ("region", "checkpoint")
+    export_order = ("intercepted_on", "ref")

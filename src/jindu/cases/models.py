@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from jindu.common.identifiers import validate_id_number
+from jindu.common.crypto import EncryptedTextField, blind_index
+from jindu.common.features import VersionedModel, VoidableModel
+from jindu.common.identifiers import normalise_id_number, validate_id_number
 from jindu.common.models import JinduModel, RestrictedQuerySet
 from jindu.common.scope import permission_name, region_q
 
@@ -19,9 +21,49 @@ nationality_validator = RegexValidator(
     r"^[A-Z]{2}$", _("A nationality is a two-letter ISO 3166 code in capitals, e.g. CN, NP, IN.")
 )
 REFERENCE_LENGTH = 40
+ID_NUMBER_LENGTH = 18
+LIVE = Q(voided=False)  # the statistics indexes hold live rows only (voided rows never count)
 
 
-class Operation(JinduModel):
+def id_hash_of(id_number):
+    """The keyed hash (``common.crypto.blind_index``) an identity number is looked up by; "" for none.
+
+    The same hash as the persons app's, so one number finds a person's records in both apps."""
+    number = normalise_id_number(id_number)
+    return blind_index(number) if number else ""
+
+
+def id_number_field(**kwargs):
+    """A resident identity number, encrypted at rest (AES-256-GCM, ``common.crypto``)."""
+    return EncryptedTextField(_("identity number"), max_length=ID_NUMBER_LENGTH, blank=True, default="",
+                              validators=[validate_id_number], **kwargs)
+
+
+def id_hash_field():
+    return models.CharField(_("identity number key"), max_length=64, blank=True, default="", editable=False,
+                            help_text=_("Keyed hash of the identity number, for exact look-ups."))
+
+
+class HashedIdNumber(models.Model):
+    """Keeps ``id_hash`` equal to the keyed hash of ``id_number`` (the number itself is stored encrypted).
+
+    Set in ``clean()`` too, so that ``full_clean()`` checks the unique constraints on the hash."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.id_hash = id_hash_of(self.id_number)
+        if kwargs.get("update_fields") is not None and "id_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "id_hash"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.id_hash = id_hash_of(self.id_number)
+
+
+class Operation(VoidableModel, VersionedModel, JinduModel):
     """A campaign or special operation (专项行动) cases are counted under, e.g. 清源断流 or 集群打零.
 
     Operations are region-wide names, not records of one county, so they are not region scoped.
@@ -48,14 +90,16 @@ class Operation(JinduModel):
         return self.name
 
 
-class Case(JinduModel):
+class Case(VoidableModel, VersionedModel, JinduModel):
     """A drug case (涉毒案件) filed in a county (or at a higher level), with the agencies that worked on it.
 
     ``status`` is the current state; every change is a :class:`CaseStatusChange` row with its date.
-    Cases count in the statistics by ``filed_on``.
+    Cases count in the statistics by ``filed_on`` (voided cases do not count). The summary is a
+    narrative of the case: stored encrypted, and only roles that read case data receive it.
     """
 
     scope_field = "region"
+    field_categories = {"summary": "case"}
 
     case_no = models.CharField(_("case number"), max_length=REFERENCE_LENGTH, unique=True)
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
@@ -70,7 +114,7 @@ class Case(JinduModel):
         Operation, verbose_name=_("operation"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = EncryptedTextField(_("summary"), blank=True, default="")
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN,
                               editable=False)
     notable = models.BooleanField(_("notable"), default=False,
@@ -82,7 +126,8 @@ class Case(JinduModel):
         verbose_name_plural = _("cases")
         indexes = [
             # Statistics: a period over all regions reads the index alone (type and offence included).
-            models.Index(fields=["filed_on", "region", "case_type", "offence"], name="cases_case_stats"),
+            models.Index(fields=["filed_on", "region", "case_type", "offence"], name="cases_case_live_stats",
+                         condition=LIVE),
             models.Index(fields=["region", "filed_on"], name="cases_case_region_filed"),
         ]
         constraints = [
@@ -140,15 +185,18 @@ class IdentityQuerySet(RestrictedQuerySet):
         return self.filter(pk__in=suspects)
 
 
-class Identity(JinduModel):
+class Identity(HashedIdNumber, JinduModel):
     """One person across cases (人员身份): the suspects of several cases who share a Chinese
     identity number, or a nationality and passport number, are one identity, so that a
-    person's page lists every case they appear in."""
+    person's page lists every case they appear in. The number is stored encrypted and found
+    by its keyed hash (``id_hash``)."""
 
     audit_views = True
     audit_masked_fields = ("id_number", "passport_no")
+    field_categories = {"id_number": "identity", "passport_no": "identity", "birth_date": "identity"}
 
-    id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
+    id_number = id_number_field()
+    id_hash = id_hash_field()
     nationality = models.CharField(_("nationality"), max_length=2, default="CN", validators=[nationality_validator])
     passport_no = models.CharField(_("passport number"), max_length=32, blank=True)
     name = models.CharField(_("name"), max_length=64)
@@ -163,7 +211,7 @@ class Identity(JinduModel):
         verbose_name_plural = _("identities")
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="cases_identity_unique_id_number",
+                fields=["id_hash"], condition=~Q(id_hash=""), name="cases_identity_unique_id_hash",
                 violation_error_message=_("Another identity already has this identity number."),
             ),
             models.UniqueConstraint(
@@ -177,7 +225,7 @@ class Identity(JinduModel):
         return self.name
 
 
-class Suspect(JinduModel):
+class Suspect(HashedIdNumber, VoidableModel, VersionedModel, JinduModel):
     """A suspect of one case (犯罪嫌疑人 / 违法行为人), as recorded in that case.
 
     Chinese citizens carry their resident identity number (GB 11643, checked, with birth date
@@ -185,11 +233,14 @@ class Suspect(JinduModel):
     instead. ``arrested_on`` empty means not (yet) arrested; suspects count in the statistics
     by ``arrested_on`` and take the region of their case: ``region`` is a copy of the case's region,
     kept equal by the services, so that scope checks and statistics need no join with the cases.
+    The identity number and the notes are stored encrypted; ``id_hash`` finds a person's records.
     """
 
     scope_field = "region"
     audit_views = True
     audit_masked_fields = ("id_number", "passport_no")
+    field_categories = {"id_number": "identity", "passport_no": "identity", "birth_date": "identity",
+                        "notes": "case"}
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="suspects")
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
@@ -197,9 +248,8 @@ class Suspect(JinduModel):
     identity = models.ForeignKey(Identity, verbose_name=_("identity"), on_delete=models.PROTECT,
                                  related_name="suspects", editable=False)
     name = models.CharField(_("name"), max_length=64)
-    id_number = models.CharField(_("identity number"), max_length=18, blank=True,
-                                 validators=[validate_id_number],
-                                 help_text=_("Resident identity number; empty for people without a Chinese ID."))
+    id_number = id_number_field(help_text=_("Resident identity number; empty for people without a Chinese ID."))
+    id_hash = id_hash_field()
     nationality = models.CharField(_("nationality"), max_length=2, default="CN", validators=[nationality_validator],
                                    help_text=_("ISO 3166 two-letter code: CN, NP, IN ..."))
     passport_no = models.CharField(_("passport number"), max_length=32, blank=True)
@@ -208,24 +258,25 @@ class Suspect(JinduModel):
     role = models.CharField(_("role"), max_length=16, choices=SuspectRole.choices, blank=True)
     arrested_on = models.DateField(_("arrested on"), null=True, blank=True)
     measure = models.CharField(_("measure taken"), max_length=32, choices=Measure.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
 
     class Meta:
         ordering = ["-id"]  # newest records first (ordering by case would sort the cases table)
         verbose_name = _("suspect")
         verbose_name_plural = _("suspects")
         indexes = [
-            models.Index(fields=["arrested_on", "region", "nationality"], name="cases_suspect_stats"),
+            models.Index(fields=["arrested_on", "region", "nationality"], name="cases_suspect_live_stats",
+                         condition=LIVE),
             models.Index(fields=["region", "arrested_on"], name="cases_suspect_region_arrested"),
-            models.Index(fields=["id_number"], name="cases_suspect_id_number"),  # a person's cases, by ID
+            models.Index(fields=["id_hash"], name="cases_suspect_id_hash"),  # a person's cases, by ID
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "name", "id_number"], name="cases_suspect_unique_in_case",
+                fields=["case", "name", "id_hash"], name="cases_suspect_unique_in_case",
                 violation_error_message=_("This case already has a suspect with this name and identity number."),
             ),
             models.CheckConstraint(
-                condition=Q(id_number="") | Q(nationality="CN"), name="cases_suspect_foreigner_without_id",
+                condition=Q(id_hash="") | Q(nationality="CN"), name="cases_suspect_foreigner_without_id",
                 violation_error_message=_("A foreign national has no Chinese identity number."),
             ),
             models.CheckConstraint(
@@ -238,7 +289,7 @@ class Suspect(JinduModel):
         return self.name
 
 
-class Seizure(JinduModel):
+class Seizure(VoidableModel, VersionedModel, JinduModel):
     """A seized exhibit (缴获毒品): evidence number, drug of the catalogue, quantity in its unit.
 
     The quantity stays in the unit it was recorded in; totals add grams and kilograms together
@@ -264,7 +315,8 @@ class Seizure(JinduModel):
         verbose_name = _("seizure")
         verbose_name_plural = _("seizures")
         indexes = [
-            models.Index(fields=["seized_on", "region", "drug", "unit", "quantity"], name="cases_seizure_stats"),
+            models.Index(fields=["seized_on", "region", "drug", "unit", "quantity"], name="cases_seizure_live_stats",
+                         condition=LIVE),
             models.Index(fields=["region", "seized_on"], name="cases_seizure_region_seized"),
         ]
         constraints = [
@@ -282,19 +334,21 @@ class Seizure(JinduModel):
         return self.evidence_no
 
 
-class Fugitive(JinduModel):
+class Fugitive(HashedIdNumber, VoidableModel, VersionedModel, JinduModel):
     """A drug-related fugitive (涉毒网逃人员): wanted since a date, captured (or not yet) by a unit.
 
-    Counts in the statistics by ``captured_on`` in its region.
+    Counts in the statistics by ``captured_on`` in its region. Identity number and notes are encrypted.
     """
 
     scope_field = "region"
     audit_views = True
     audit_masked_fields = ("id_number",)
+    field_categories = {"id_number": "identity", "notes": "case"}
 
     fugitive_no = models.CharField(_("fugitive number"), max_length=REFERENCE_LENGTH, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
+    id_number = id_number_field()
+    id_hash = id_hash_field()
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     wanted_since = models.DateField(_("wanted since"))
     captured_on = models.DateField(_("captured on"), null=True, blank=True)
@@ -302,13 +356,16 @@ class Fugitive(JinduModel):
         "core.Organisation", verbose_name=_("capturing unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
 
     class Meta:
         ordering = ["-wanted_since", "-id"]
         verbose_name = _("fugitive")
         verbose_name_plural = _("fugitives")
-        indexes = [models.Index(fields=["captured_on", "region"], name="cases_fugitive_captured")]
+        indexes = [
+            models.Index(fields=["captured_on", "region"], name="cases_fugitive_live_captured", condition=LIVE),
+            models.Index(fields=["id_hash"], name="cases_fugitive_id_hash"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(captured_on__isnull=True) | Q(captured_on__gte=F("wanted_since")),
@@ -321,7 +378,7 @@ class Fugitive(JinduModel):
         return f"{self.fugitive_no} {self.name}"
 
 
-class Eradication(JinduModel):
+class Eradication(VoidableModel, VersionedModel, JinduModel):
     """Drug plants found and destroyed (禁种铲毒): where, when, which species, how many plants.
 
     Counts in the statistics by ``found_on``; ``case`` links a cultivation case when there is one.
@@ -346,7 +403,8 @@ class Eradication(JinduModel):
         ordering = ["-found_on", "-id"]
         verbose_name = _("eradication")
         verbose_name_plural = _("eradications")
-        indexes = [models.Index(fields=["found_on", "region", "plants"], name="cases_eradication_found")]
+        indexes = [models.Index(fields=["found_on", "region", "plants"], name="cases_eradication_live_found",
+                                condition=LIVE)]
         constraints = [
             models.CheckConstraint(
                 condition=Q(plants__gte=0), name="cases_eradication_plants_not_negative",
@@ -382,35 +440,38 @@ class Eradication(JinduModel):
         return self.ref
 
 
-class Interception(JinduModel):
+class Interception(HashedIdNumber, VoidableModel, VersionedModel, JinduModel):
     """A finding at a police checkpoint (公安检查站查获): a drug user, drug driving, trafficking.
 
-    ``id_number`` is kept as recorded; when the person is a registered drug user the persons
-    module links them through its own selectors (no foreign key from here).
-    Counts in the statistics by ``intercepted_on`` (the import column ``on``) in its region.
+    ``id_number`` (encrypted, found by ``id_hash``) is kept as recorded; when the person is a
+    registered drug user the persons module links them by the same keyed hash (no foreign key
+    from here). Counts in the statistics by ``intercepted_on`` (the import column ``on``) in its region.
     """
 
     scope_field = "region"
     audit_views = True
     audit_masked_fields = ("id_number",)
+    field_categories = {"id_number": "identity", "notes": "case"}
 
     ref = models.CharField(_("reference"), max_length=REFERENCE_LENGTH, unique=True)
     checkpoint = models.ForeignKey("core.Organisation", verbose_name=_("checkpoint"), on_delete=models.PROTECT,
                                    related_name="interceptions")
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     intercepted_on = models.DateField(_("date"))
-    id_number = models.CharField(_("identity number"), max_length=18, blank=True, validators=[validate_id_number])
+    id_number = id_number_field()
+    id_hash = id_hash_field()
     name = models.CharField(_("name"), max_length=64, blank=True)
     finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, default="")
 
     class Meta:
         ordering = ["-intercepted_on", "-id"]
         verbose_name = _("interception")
         verbose_name_plural = _("interceptions")
         indexes = [
-            models.Index(fields=["intercepted_on", "region", "finding"], name="cases_interception_on"),
-            models.Index(fields=["id_number"], name="cases_interception_id_number"),
+            models.Index(fields=["intercepted_on", "region", "finding"], name="cases_interception_live_on",
+                         condition=LIVE),
+            models.Index(fields=["id_hash"], name="cases_interception_id_hash"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,8 @@
 enforcement part of the statistics engine (DESIGN.md "Statistics definitions").
 
 Selectors that answer a user start from ``restrict()``; the statistics start from ``region_q()``
-(the engine decides who may ask).
+(the engine decides who may ask). Everything reads ``Model.objects``: voided records are not there.
+Identity numbers are stored encrypted: look-ups go through their keyed hash (``id_hash_of``).
 """
 
 import decimal
@@ -10,11 +11,10 @@ import decimal
 from django.db import models
 from django.db.models import Count, F, Q, Sum, Value
 
-from jindu.common.identifiers import normalise_id_number
 from jindu.common.scope import region_q
 
 from .choices import WEIGHT_UNITS, Unit
-from .models import Case, Eradication, Fugitive, Identity, Interception, Seizure, Suspect
+from .models import Case, Eradication, Fugitive, Identity, Interception, Seizure, Suspect, id_hash_of
 
 GRAMS_QUANTUM = decimal.Decimal("0.001")
 
@@ -64,12 +64,12 @@ def suspects_with_id_number(user, id_number):
     """Suspect records (in the user's scope) of the person with this resident identity number.
 
     For other apps: the persons module shows a registered person's cases with it."""
-    return suspect_list(user).filter(id_number=normalise_id_number(id_number)).order_by("case__filed_on")
+    return suspect_list(user).filter(id_hash=id_hash_of(id_number) or None).order_by("case__filed_on")
 
 
 def interceptions_with_id_number(user, id_number):
     """Checkpoint interceptions (in the user's scope) of the person with this identity number."""
-    return interception_list(user).filter(id_number=normalise_id_number(id_number)).order_by("intercepted_on")
+    return interception_list(user).filter(id_hash=id_hash_of(id_number) or None).order_by("intercepted_on")
 
 
 def unit_totals(seizures):

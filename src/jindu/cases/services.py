@@ -9,7 +9,10 @@ Rules that live here, beyond plain data entry:
 - a suspect's identity number is checked (GB 11643), birth date and sex are derived from it
   (or must agree with it), and the suspect is attached to the one :class:`Identity` that holds
   that number (or that nationality and passport), so a person's cases can be listed together;
-- a checkpoint interception names an organisation of kind "checkpoint".
+- a checkpoint interception names an organisation of kind "checkpoint";
+- deleting voids (``common.features.VoidableModel``): a reason is required, the record is hidden
+  everywhere (lists, statistics) and can be restored; a case with live suspects or seizures is
+  not voided (void those first). Updates carry the version they were based on (``data["version"]``).
 
 ``actor`` is a user, or the import engine's built-in system actor (command-line imports and
 ``jindu demo``), which may write everywhere.
@@ -25,10 +28,21 @@ from django.utils.translation import gettext_lazy as _
 from jindu.common import audit
 from jindu.common.identifiers import check_id_consistency, normalise_id_number
 from jindu.common.scope import object_in_scope
-from jindu.common.services import object_create, object_delete, object_update
+from jindu.common.services import object_create, object_delete, object_restore, object_update
 
 from .choices import CaseStatus
-from .models import Case, CaseStatusChange, Eradication, Fugitive, Identity, Interception, Operation, Seizure, Suspect
+from .models import (
+    Case,
+    CaseStatusChange,
+    Eradication,
+    Fugitive,
+    Identity,
+    Interception,
+    Operation,
+    Seizure,
+    Suspect,
+    id_hash_of,
+)
 
 CHECKPOINT_KIND = "checkpoint"
 
@@ -113,9 +127,9 @@ def case_update(*, actor, instance, data):
     old_filed_on, old_region_id = instance.filed_on, instance.region_id
     case = object_update(actor=principal(actor), instance=instance, data=data)
     if case.region_id != old_region_id:
-        # Suspects and seizures take the region of their case (their copy of it follows).
-        Suspect.objects.filter(case=case).update(region=case.region)
-        Seizure.objects.filter(case=case).update(region=case.region)
+        # Suspects and seizures take the region of their case (their copy of it follows, voided ones too).
+        Suspect.all_objects.filter(case=case).update(region=case.region)
+        Seizure.all_objects.filter(case=case).update(region=case.region)
     if case.filed_on != old_filed_on:
         # The filing row of the history follows the filing date.
         first = case.status_changes.order_by("changed_on", "id").first()
@@ -151,7 +165,8 @@ def case_change_status(*, actor, case, status, changed_on, note=""):
         raise ValidationError(errors)
     before = audit.snapshot(locked)
     locked.status = status
-    locked.save(update_fields=["status", "last_updated"])
+    locked.version += 1  # an edit form opened before the change is now stale
+    locked.save(update_fields=["status", "version", "last_updated"])
     change = CaseStatusChange(case=locked, status=status, changed_on=changed_on, note=(note or "").strip())
     change.full_clean()
     change.save()
@@ -160,8 +175,12 @@ def case_change_status(*, actor, case, status, changed_on, note=""):
     return locked
 
 
-def case_delete(*, actor, instance):
-    object_delete(actor=principal(actor), instance=instance)
+@transaction.atomic
+def case_delete(*, actor, instance, reason="", version=None):
+    """Void a case (reason required). Its suspects and seizures count with it: void them first."""
+    if Suspect.objects.filter(case=instance).exists() or Seizure.objects.filter(case=instance).exists():
+        raise ValidationError(_("{case} still has suspects or seizures: void them first.").format(case=instance))
+    return object_delete(actor=principal(actor), instance=instance, reason=reason, version=version)
 
 
 # --- Suspects and identities -------------------------------------------------------------------
@@ -216,7 +235,7 @@ def _identity_for(actor, data):
     nationality = data.get("nationality") or "CN"
     identity = None
     if id_number:
-        identity = Identity.objects.select_for_update().filter(id_number=id_number).first()
+        identity = Identity.objects.select_for_update().filter(id_hash=id_hash_of(id_number)).first()
     elif passport_no:
         identity = Identity.objects.select_for_update().filter(nationality=nationality,
                                                                passport_no=passport_no).first()
@@ -301,11 +320,10 @@ def _follow_single_suspect(suspect):
         audit.log_change(identity, "updated", before=before, after=after)
 
 
-@transaction.atomic
-def suspect_delete(*, actor, instance):
-    identity = instance.identity
-    object_delete(actor=principal(actor), instance=instance)
-    _drop_orphan(Identity.objects.filter(pk=identity.pk).first())
+def suspect_delete(*, actor, instance, reason="", version=None):
+    """Void a suspect record; the identity stays (a restored record finds it again) and is seen
+    only through the records still live."""
+    return object_delete(actor=principal(actor), instance=instance, reason=reason, version=version)
 
 
 # --- Seizures ----------------------------------------------------------------------------------
@@ -397,8 +415,13 @@ def interception_update(*, actor, instance, data):
     return object_update(actor=principal(actor), instance=instance, data=_check_checkpoint(data))
 
 
-def record_delete(*, actor, instance):
-    """Delete a record (other than a suspect, whose identity may go with it)."""
-    if isinstance(instance, Suspect):
-        return suspect_delete(actor=actor, instance=instance)
-    return object_delete(actor=principal(actor), instance=instance)
+def record_delete(*, actor, instance, reason="", version=None):
+    """Void a record (reason required; restorable). A case goes through :func:`case_delete`."""
+    if isinstance(instance, Case):
+        return case_delete(actor=actor, instance=instance, reason=reason, version=version)
+    return object_delete(actor=principal(actor), instance=instance, reason=reason, version=version)
+
+
+def record_restore(*, actor, instance, reason=""):
+    """Bring a voided record back (its unique number must still be free)."""
+    return object_restore(actor=principal(actor), instance=instance, reason=reason)

@@ -15,7 +15,12 @@ def format_quantity(value):
 
 
 class MaskedColumn(tables.Column):
-    """An identity or passport number, masked (540***********043X)."""
+    """An identity or passport number, masked (540***********043X). Not sortable: identity numbers are
+    stored encrypted, and an order of masked numbers would tell nothing."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
 
     def render(self, value):
         return mask_id_number(value)

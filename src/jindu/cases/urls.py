@@ -7,22 +7,27 @@ from .models import Case, Eradication, Fugitive, Identity, Interception, Operati
 
 app_name = "cases"
 
+
+def record_urls(model, prefix=None):
+    """The pages of a voidable record type: list, detail, add/edit, void, voided list, restore."""
+    name = model.__name__
+    return model_urls(
+        model, prefix=prefix, list_view=getattr(views, f"{name}ListView"),
+        detail_view=getattr(views, f"{name}DetailView"), edit_view=getattr(views, f"{name}EditView"),
+        delete_view=getattr(views, f"{name}DeleteView"), voided_view=getattr(views, f"{name}VoidedView"),
+        restore_view=getattr(views, f"{name}RestoreView"),
+    )
+
+
 urlpatterns = [
-    *model_urls(Case, list_view=views.CaseListView, detail_view=views.CaseDetailView, edit_view=views.CaseEditView,
-                delete_view=views.CaseDeleteView),
+    *record_urls(Case),
     path("cases/<int:pk>/status/", views.CaseStatusView.as_view(), name="case_status"),
-    *model_urls(Suspect, list_view=views.SuspectListView, detail_view=views.SuspectDetailView,
-                edit_view=views.SuspectEditView, delete_view=views.SuspectDeleteView),
+    *record_urls(Suspect),
     *model_urls(Identity, list_view=views.IdentityListView, detail_view=views.IdentityDetailView,
                 prefix="identities/"),
-    *model_urls(Seizure, list_view=views.SeizureListView, detail_view=views.SeizureDetailView,
-                edit_view=views.SeizureEditView, delete_view=views.SeizureDeleteView),
-    *model_urls(Fugitive, list_view=views.FugitiveListView, detail_view=views.FugitiveDetailView,
-                edit_view=views.FugitiveEditView, delete_view=views.FugitiveDeleteView),
-    *model_urls(Eradication, list_view=views.EradicationListView, detail_view=views.EradicationDetailView,
-                edit_view=views.EradicationEditView, delete_view=views.EradicationDeleteView),
-    *model_urls(Interception, list_view=views.InterceptionListView, detail_view=views.InterceptionDetailView,
-                edit_view=views.InterceptionEditView, delete_view=views.InterceptionDeleteView),
-    *model_urls(Operation, list_view=views.OperationListView, detail_view=views.OperationDetailView,
-                edit_view=views.OperationEditView),
+    *record_urls(Seizure),
+    *record_urls(Fugitive),
+    *record_urls(Eradication),
+    *record_urls(Interception),
+    *record_urls(Operation),
 ]

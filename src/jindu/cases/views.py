@@ -2,9 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -14,7 +12,9 @@ from jindu.common.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRestoreView,
     ObjectViewMixin,
+    ObjectVoidedListView,
     add_validation_errors,
 )
 
@@ -42,19 +42,32 @@ class DetailView(ObjectDetailView):
 
 
 class RecordDeleteView(ObjectDeleteView):
-    """Deletes through the app's services (a suspect's identity goes when its last record goes)."""
+    """Voids through the app's services: the generic page asks for the reason (400 without one)."""
 
-    def post(self, request, pk):
-        instance = self.get_object(request, pk)
-        meta = self.get_model()._meta
-        try:
-            services.record_delete(actor=request.user, instance=instance)
-        except ProtectedError:
-            messages.error(request, _("{obj} is still referred to by other records and was not deleted.").format(
-                obj=instance))
-            return HttpResponseRedirect(instance.get_absolute_url())
-        messages.success(request, _("Deleted: {obj}").format(obj=instance))
-        return HttpResponseRedirect(reverse(f"{meta.app_label}:{meta.model_name}_list"))
+    def delete(self, actor, instance, reason, version):
+        return services.record_delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+class RecordVoidedView(ObjectVoidedListView):
+    """The voided records of one type in the user's region, each with a restore button."""
+
+
+class RecordRestoreView(ObjectRestoreView):
+    def restore(self, actor, instance, reason):
+        return services.record_restore(actor=actor, instance=instance, reason=reason)
+
+
+class ServiceEditView(ObjectEditView):
+    """Create and update through the app's services: ``create_service`` and ``update_service`` name them."""
+
+    create_service = None
+    update_service = None
+
+    def create(self, actor, data):
+        return type(self).create_service(actor=actor, data=data)
+
+    def update(self, actor, instance, data):
+        return type(self).update_service(actor=actor, instance=instance, data=data)
 
 
 class PrefilledCaseMixin:
@@ -86,15 +99,23 @@ class OperationDetailView(DetailView):
         return {"related_cases": cases[:50], "related_count": cases.count()}
 
 
-class OperationEditView(ObjectEditView):
+class OperationEditView(ServiceEditView):
     model = Operation
     form_class = forms.OperationForm
+    create_service = services.operation_create
+    update_service = services.operation_update
 
-    def create(self, actor, data):
-        return services.operation_create(actor=actor, data=data)
 
-    def update(self, actor, instance, data):
-        return services.operation_update(actor=actor, instance=instance, data=data)
+class OperationDeleteView(RecordDeleteView):
+    model = Operation
+
+
+class OperationVoidedView(RecordVoidedView):
+    model = Operation
+
+
+class OperationRestoreView(RecordRestoreView):
+    model = Operation
 
 
 # --- Cases -------------------------------------------------------------------------------------
@@ -133,15 +154,11 @@ class CaseDetailView(DetailView):
         }
 
 
-class CaseEditView(ObjectEditView):
+class CaseEditView(ServiceEditView):
     model = Case
     form_class = forms.CaseForm
-
-    def create(self, actor, data):
-        return services.case_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.case_update(actor=actor, instance=instance, data=data)
+    create_service = services.case_create
+    update_service = services.case_update
 
 
 class CaseStatusView(ObjectViewMixin, View):
@@ -175,6 +192,14 @@ class CaseDeleteView(RecordDeleteView):
     model = Case
 
 
+class CaseVoidedView(RecordVoidedView):
+    model = Case
+
+
+class CaseRestoreView(RecordRestoreView):
+    model = Case
+
+
 # --- Suspects and identities -------------------------------------------------------------------
 
 
@@ -195,18 +220,22 @@ class SuspectDetailView(DetailView):
         return {"other_records": [row for row in rows if row.pk != instance.pk], "hidden_records": hidden}
 
 
-class SuspectEditView(PrefilledCaseMixin, ObjectEditView):
+class SuspectEditView(PrefilledCaseMixin, ServiceEditView):
     model = Suspect
     form_class = forms.SuspectForm
-
-    def create(self, actor, data):
-        return services.suspect_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.suspect_update(actor=actor, instance=instance, data=data)
+    create_service = services.suspect_create
+    update_service = services.suspect_update
 
 
 class SuspectDeleteView(RecordDeleteView):
+    model = Suspect
+
+
+class SuspectVoidedView(RecordVoidedView):
+    model = Suspect
+
+
+class SuspectRestoreView(RecordRestoreView):
     model = Suspect
 
 
@@ -241,18 +270,22 @@ class SeizureDetailView(DetailView):
     queryset = Seizure.objects.select_related("case", "drug")
 
 
-class SeizureEditView(PrefilledCaseMixin, ObjectEditView):
+class SeizureEditView(PrefilledCaseMixin, ServiceEditView):
     model = Seizure
     form_class = forms.SeizureForm
-
-    def create(self, actor, data):
-        return services.seizure_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.seizure_update(actor=actor, instance=instance, data=data)
+    create_service = services.seizure_create
+    update_service = services.seizure_update
 
 
 class SeizureDeleteView(RecordDeleteView):
+    model = Seizure
+
+
+class SeizureVoidedView(RecordVoidedView):
+    model = Seizure
+
+
+class SeizureRestoreView(RecordRestoreView):
     model = Seizure
 
 
@@ -271,18 +304,22 @@ class FugitiveDetailView(DetailView):
     model = Fugitive
 
 
-class FugitiveEditView(ObjectEditView):
+class FugitiveEditView(ServiceEditView):
     model = Fugitive
     form_class = forms.FugitiveForm
-
-    def create(self, actor, data):
-        return services.fugitive_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.fugitive_update(actor=actor, instance=instance, data=data)
+    create_service = services.fugitive_create
+    update_service = services.fugitive_update
 
 
 class FugitiveDeleteView(RecordDeleteView):
+    model = Fugitive
+
+
+class FugitiveVoidedView(RecordVoidedView):
+    model = Fugitive
+
+
+class FugitiveRestoreView(RecordRestoreView):
     model = Fugitive
 
 
@@ -298,18 +335,22 @@ class EradicationDetailView(DetailView):
     model = Eradication
 
 
-class EradicationEditView(PrefilledCaseMixin, ObjectEditView):
+class EradicationEditView(PrefilledCaseMixin, ServiceEditView):
     model = Eradication
     form_class = forms.EradicationForm
-
-    def create(self, actor, data):
-        return services.eradication_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.eradication_update(actor=actor, instance=instance, data=data)
+    create_service = services.eradication_create
+    update_service = services.eradication_update
 
 
 class EradicationDeleteView(RecordDeleteView):
+    model = Eradication
+
+
+class EradicationVoidedView(RecordVoidedView):
+    model = Eradication
+
+
+class EradicationRestoreView(RecordRestoreView):
     model = Eradication
 
 
@@ -325,16 +366,20 @@ class InterceptionDetailView(DetailView):
     model = Interception
 
 
-class InterceptionEditView(ObjectEditView):
+class InterceptionEditView(ServiceEditView):
     model = Interception
     form_class = forms.InterceptionForm
-
-    def create(self, actor, data):
-        return services.interception_create(actor=actor, data=data)
-
-    def update(self, actor, instance, data):
-        return services.interception_update(actor=actor, instance=instance, data=data)
+    create_service = services.interception_create
+    update_service = services.interception_update
 
 
 class InterceptionDeleteView(RecordDeleteView):
+    model = Interception
+
+
+class InterceptionVoidedView(RecordVoidedView):
+    model = Interception
+
+
+class InterceptionRestoreView(RecordRestoreView):
     model = Interception

@@ -95,7 +95,7 @@ def test_other_county_is_404_for_update_and_403_for_create(client, county_office
     response = post(client, API + "/suspects", {"case_no": other.case_no, "name": "某"})
     assert response.status_code == 422  # the case does not exist for this user
     own = f.case("540102")
-    response = post(client, API + f"/cases/{own.pk}", {**data, "case_no": own.case_no,
+    response = post(client, API + f"/cases/{own.pk}", {**data, "case_no": own.case_no, "version": own.version,
                                                                "region_code": "542523"}, "put")
     assert response.status_code == 404
     own.refresh_from_db()
