@@ -99,6 +99,7 @@ class Draft:
     sections: list = field(default_factory=list)  # (heading, [paragraphs])
     table: list = field(default_factory=list)  # rows per division
     trend: list = field(default_factory=list)  # (month label, cases, events)
+    summary_bo: list = field(default_factory=list)  # the Tibetan summary's paragraphs
 
     @property
     def title(self):
@@ -199,6 +200,8 @@ def draft(date_from, date_to, region_code=None):
     if coordination:
         result.sections.append(("五、加强统筹协调和督导检查", list(coordination)))
 
+    result.summary_bo = tibetan_summary(result)
+
     for child, child_stats in by_child_region(start, end, region.code):
         result.table.append([
             child.name_zh, child_stats["cases"]["total"], child_stats["suspects_arrested"],
@@ -209,6 +212,92 @@ def draft(date_from, date_to, region_code=None):
         result.trend.append((first.strftime("%Y-%m"), month_stats["cases"]["total"],
                              month_stats["outreach"]["events"]))
     return result
+
+
+# --- Tibetan summary (བོད་ཡིག་གི་གནད་བསྡུས།) -------------------------------------------------------------
+#
+# Written in Tibetan, not translated from the Chinese sentences: the same figures from the same engine, in
+# the terms of the platform's Tibetan interface (མྱོས་རྫས drugs, གྱོད་དོན cases, ...). Figures are written in
+# Arabic digits, as Tibetan official documents do, so that they can be checked against the Chinese report.
+
+SUMMARY_BO_TITLE = "མྱོས་རྫས་བཀག་སྡོམ་ལས་དོན་གྱི་སྙན་ཞུའི་གནད་བསྡུས།"
+SUMMARY_BO_FOOTER = "གནད་བསྡུས་འདིའི་གྲངས་ཀ་ཡོངས་རྫོགས་ལས་དོན་ཟིན་ཐོ་ནས་རང་འགུལ་གྱིས་བསྡོམས་པ་ཡིན། ཞིབ་བཤེར་ཨང་རྟགས།"
+UNIT_BO = {"g": "ཀ་རམ", "kg": "ཀི་ལོ་ཀ་རམ", "tablet": "ལྷེབ", "capsule": "ལྷེབ", "ml": "མི་ལི་ལི་ཊར",
+           "plant": "སྡོང་པོ"}  # fmt: skip
+
+
+def tibetan_date(day):
+    return f"སྤྱི་ལོ་{day.year}ལོའི་ཟླ་{day.month}ཚེས་{day.day}"
+
+
+def tibetan_change(name, entry):
+    """“… ལོ་སྔ་མའི་དུས་མཚུངས་དང་བསྡུར་ན་20%འཕར།” (year on year), or "" with nothing to compare with."""
+    delta = entry["yoy_change"]
+    if delta is None:
+        return ""
+    if delta == 0:
+        return f"{name}ལོ་སྔ་མའི་དུས་མཚུངས་དང་འདྲ་མཉམ་ཡིན།"
+    return "{}ལོ་སྔ་མའི་དུས་མཚུངས་དང་བསྡུར་ན་{}%{}།".format(name, number(abs(delta)), "འཕར" if delta > 0 else "ཆག")
+
+
+def _tibetan_other_seizures(stats):
+    parts = []
+    Drug = apps.get_model("core", "Drug")
+    for drug_code, units in sorted(stats["seizures"]["by_drug"].items()):
+        for unit, quantity in sorted(units.items()):
+            if unit in ("g", "kg"):
+                continue
+            drug = Drug.objects.filter(code=drug_code).first()
+            name = (drug.name_bo or drug.name_zh) if drug else drug_code
+            parts.append(f"{name}{UNIT_BO.get(unit, unit)}་{number(quantity)}")
+    return " དེ་མིན་{}བཅས་བཟུང་།".format("དང་། ".join(parts)) if parts else ""
+
+
+def tibetan_summary(result):
+    """The Tibetan summary of the report: one paragraph per part of the Chinese report, same figures."""
+    stats, figs = result.stats, result.figures
+    where = result.region.name_bo or result.region.name_zh
+    paragraphs = [f"ས་ཁུལ། {where}  དུས་ཚིགས། {tibetan_date(result.start)}ནས་{tibetan_date(result.end)}བར།"]
+    strike = "མྱོས་རྫས་གྱོད་དོན་{}ཞིབ་བཤེར་བྱས་ཤིང་། ནག་ཉེས་དོགས་གཞི་ཅན་{}བཟུང་།".format(
+        stats["cases"]["total"], stats["suspects_arrested"])
+    if stats["foreign_suspects_arrested"]:
+        strike += " དེའི་ནང་ཕྱི་རྒྱལ་བ་{}ཡོད།".format(stats["foreign_suspects_arrested"])
+    strike += " བྲོས་བྱེས་མི་སྣ་{}བཟུང་། མྱོས་རྫས་ཁྱོན་བསྡོམས་ཀ་རམ་{}བཟུང་།{}".format(
+        stats["fugitives_captured"], number(stats["seizures"]["total_grams"]), _tibetan_other_seizures(stats))
+    comparison = tibetan_change("གྱོད་དོན་གྲངས་", figs["cases.total"])
+    paragraphs.append(strike + (" " + comparison if comparison else ""))
+
+    persons = stats["persons"]
+    manage = "ཐོ་འགོད་བྱས་པའི་མྱོས་རྫས་ཟ་འཐེན་པ་{}ཡོད།".format(persons["registered"])
+    if persons["in_community"]:
+        manage += (" སྡོད་ཁུལ་དུ་མྱོས་རྫས་སྤོང་བ་དང་སླར་གསོ་བྱེད་མཁན་{}ཡོད་པའི་ནང་ནས་{}ལ་མྱོས་རྫས་བརྟག་དཔྱད་བྱས་ཏེ། "
+                   "བརྟག་དཔྱད་བསྡུར་ཚད་{}%ལ་སླེབས།").format(
+            persons["in_community"], persons["tested"], number(round(persons["test_rate"] * 100, 2)))
+    if stats["interceptions"]["total"]:
+        manage += " ཞིབ་བཤེར་ས་ཚིགས་སུ་མྱོས་རྫས་དང་འབྲེལ་བའི་མི་{}བཀག་འཛིན་བྱས།".format(stats["interceptions"]["total"])
+    manage += " མྱོས་རྫས་རྩ་ཐོག་རྩ་མེད་གཏོང་བ་ཐེངས་{}བྱས་ཏེ། སྡོང་པོ་{}རྩ་མེད་བཏང་།".format(
+        stats["eradication"]["records"], stats["eradication"]["plants"])
+    paragraphs.append(manage)
+
+    precursors = stats["precursors"]
+    control = ("ལྟ་སྐྱོང་འོག་གི་མྱོས་རྫས་བཟོ་སླ་བའི་དངོས་པོའི་ལས་ཁུངས་{}ཡོད། ཉོ་འཚོང་དང་། བེད་སྤྱོད། མཛོད་བཤེར་སོགས་ཀྱི་"
+               "ཐོ་འགོད་ཐེངས་{}བྱས།").format(precursors["units"], precursors["transactions"])
+    if precursors["flagged_discrepancies"]:
+        control += " ཨང་རྩིས་བསྡུར་ཞིབ་ཀྱི་ཁྲོད་མཛོད་རྫས་ཁྱད་པར་རྒྱུན་འགལ་{}རྙེད།".format(precursors["flagged_discrepancies"])
+    else:
+        control += " ཨང་རྩིས་བསྡུར་ཞིབ་ཀྱི་ཁྲོད་མཛོད་རྫས་ཁྱད་པར་རྒྱུན་འགལ་མ་རྙེད།"
+    paragraphs.append(control)
+
+    outreach = stats["outreach"]
+    publicise = "མྱོས་རྫས་བཀག་སྡོམ་གྱི་ཁྱབ་བསྒྲགས་བྱ་འགུལ་{}སྤེལ་ཏེ་མི་ཐེངས་{}ལ་ཁྱབ།".format(
+        outreach["events"], outreach["people_reached"])
+    if outreach["quiz_attempts"]:
+        publicise += " ཤེས་བྱའི་དྲི་ལན་ལ་མི་ཐེངས་{}ཞུགས།".format(outreach["quiz_attempts"])
+    if outreach["videos_submitted"]:
+        publicise += " བརྙན་ཐུང་{}ཕུལ་བའི་ནང་ནས་{}གདམ་གསེས་ཐོབ།".format(
+            outreach["videos_submitted"], outreach["videos_selected"])
+    paragraphs.append(publicise)
+    return paragraphs
 
 
 FOOTER = "本报告由禁毒工作平台根据业务记录自动生成，数据校验码："
@@ -282,9 +371,32 @@ def render_docx(result):
         document.add_picture(io.BytesIO(chart_png(result)), width=Inches(6))
     footer = document.add_paragraph(FOOTER + result.fingerprint()[:16])
     footer.runs[0].font.size = Pt(9)
+    if result.summary_bo:
+        _docx_tibetan_summary(document, result)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_tibetan_summary(document, result):
+    """The Tibetan summary on a page of its own, in the Tibetan font (Word's complex-script slot)."""
+    from docx.enum.text import WD_BREAK
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    def tibetan(paragraph, text, size=12, bold=False):
+        run = paragraph.add_run(text)
+        run.font.size, run.font.bold = Pt(size), bold
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(slot), TIBETAN_FONT)
+        return run
+
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    tibetan(document.add_paragraph(), SUMMARY_BO_TITLE, size=16, bold=True)
+    for text in result.summary_bo:
+        tibetan(document.add_paragraph(), text)
+    tibetan(document.add_paragraph(), SUMMARY_BO_FOOTER + " " + result.fingerprint()[:16], size=9)
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -311,6 +423,7 @@ def render_pdf(result):
             "draft": result, "header": TABLE_HEADER,
             "chart": base64.b64encode(chart_png(result)).decode() if result.trend else "",
             "fingerprint": result.fingerprint()[:16],
+            "summary_bo_title": SUMMARY_BO_TITLE, "summary_bo_footer": SUMMARY_BO_FOOTER,
         })
     return HTML(string=html).write_pdf()
 

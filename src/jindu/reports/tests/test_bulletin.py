@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 
 import pytest
@@ -13,6 +14,8 @@ from jindu.reports import bulletin
 from jindu.reports.models import Bulletin
 
 pytestmark = pytest.mark.django_db
+
+TIBETAN = re.compile("[\u0f00-\u0fff]")
 
 
 def docx_text(content):
@@ -44,11 +47,16 @@ def test_docx_and_pdf_from_the_cli(tmp_path):
     call_command("bulletin", "--from", "2024-01-01", "--to", "2024-06-30", "--out", str(out), stderr=io.StringIO())
     text = docx_text(out.read_bytes())
     assert "西藏自治区禁毒工作情况报告" in text and "全区共查获涉毒案件0起" in text and "拉萨市" in text
+    assert bulletin.SUMMARY_BO_TITLE in text and "མྱོས་རྫས་གྱོད་དོན་0ཞིབ་བཤེར་བྱས" in text
     pdf = tmp_path / "report.pdf"
     call_command("bulletin", "--from", "2024-01-01", "--to", "2024-06-30", "--out", str(pdf), stderr=io.StringIO())
     assert pdf.read_bytes().startswith(b"%PDF")
     plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "全区共查获涉毒案件0起" in plain.replace("\n", "")
+    # The Tibetan summary: its own page, set in the Tibetan font (shaped by HarfBuzz: stacks, not boxes).
+    assert TIBETAN.search(plain)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Serif-Tibetan" in fonts
     record = Bulletin.objects.filter(format="pdf").get()
     assert record.figures["cases"]["total"] == 0 and len(record.fingerprint) == 64 and record.author is None
     assert AuditLog.objects.filter(action="reports.bulletin.created", object_id=str(record.pk)).exists()
@@ -87,3 +95,21 @@ def test_bulletin_of_another_county_is_404(client, officer):
     record = Bulletin.objects.get()
     client.force_login(create_user("cg", ["county_officer"], "540102"))
     assert client.get(reverse("reports:bulletin_download", args=[record.pk])).status_code == 404
+
+
+def test_tibetan_summary_gives_the_same_figures_in_tibetan():
+    result = bulletin.draft("2024-01-01", "2024-06-30")
+    result.stats["cases"]["total"], result.stats["foreign_suspects_arrested"] = 12, 4
+    result.stats["seizures"] = {"by_drug": {"heroin": {"g": 38.12}, "triazolam": {"tablet": 10}}, "total_grams": 38.12}
+    result.stats["persons"].update(in_community=29, tested=29, test_rate=1.0)
+    result.figures["cases.total"]["yoy_change"] = 20.0
+    summary = bulletin.tibetan_summary(result)
+    assert summary[0].startswith("ས་ཁུལ། བོད་རང་སྐྱོང་ལྗོངས")
+    assert "སྤྱི་ལོ་2024ལོའི་ཟླ་1ཚེས་1ནས་སྤྱི་ལོ་2024ལོའི་ཟླ་6ཚེས་30བར" in summary[0]
+    text = "\n".join(summary)
+    for phrase in ("མྱོས་རྫས་གྱོད་དོན་12ཞིབ་བཤེར་བྱས", "དེའི་ནང་ཕྱི་རྒྱལ་བ་4ཡོད", "ཀ་རམ་38.12བཟུང", "ལྷེབ་10",
+                   "བརྟག་དཔྱད་བསྡུར་ཚད་100%ལ་སླེབས", "ལོ་སྔ་མའི་དུས་མཚུངས་དང་བསྡུར་ན་20%འཕར"):
+        assert phrase in text, phrase
+    assert not re.search("[\u4e00-\u9fff]", text.replace("三唑仑", ""))  # Tibetan, but for uncatalogued names
+    result.figures["cases.total"]["yoy_change"] = -12.5
+    assert "12.5%ཆག" in "\n".join(bulletin.tibetan_summary(result))
