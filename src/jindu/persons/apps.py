@@ -21,6 +21,7 @@ class PersonsConfig(AppConfig):
             MenuItem(_("Risk assessments"), "persons:riskassessment_list", "persons.view_riskassessment"),
             MenuItem(_("Drug-use violations"), "persons:violation_list", "persons.view_violation"),
             MenuItem(_("Drug-driving check"), "persons:drivingcheck_add", "persons.add_drivingcheck"),
+            MenuItem(_("Previous checks"), "persons:drivingcheck_list", "persons.view_drivingcheck"),
             MenuItem(_("Licence query certificates"), "persons:licencecertificate_list",
                      "persons.view_licencecertificate"),
             MenuItem(_("Test schedules"), "persons:testschedule_list", "persons.view_testschedule"),

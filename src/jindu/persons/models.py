@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.common.features import LiveManager, LiveQuerySet, SealableModel, VersionedModel, VoidableModel
 from jindu.common.masking import mask_id_number, mask_name
-from jindu.common.models import JinduModel, RestrictedManager
+from jindu.common.models import JinduModel, RestrictedManager, RestrictedQuerySet
 
 from .choices import (
     LEGAL_TERM_MONTHS,
@@ -489,6 +489,32 @@ class Alert(ScopedPersonRecord):
         return f"{self.get_kind_display()} · {self.raised_on}"
 
 
+def unit_only(user):
+    """True for a user whose only business role is traffic police / checkpoint officer: they see the checks and
+    certificates of their own unit (or their own, without a unit), not the whole region's."""
+    codes = getattr(user, "role_codes", frozenset())
+    return "traffic_police" in codes and not (codes & REGION_WIDE_ROLES)
+
+
+class UnitRecordQuerySet(RestrictedQuerySet):
+    """Role permission and region scope, then, for the traffic police, their unit's own look-ups."""
+
+    user_field = "checked_by"
+
+    def restrict(self, user, action="view"):
+        queryset = super().restrict(user, action)
+        if unit_only(user):
+            own = Q(**{self.user_field: user})
+            if getattr(user, "organisation_id", None):
+                own |= Q(**{f"{self.user_field}__organisation_id": user.organisation_id})
+            queryset = queryset.filter(own)
+        return queryset
+
+
+class CertificateQuerySet(UnitRecordQuerySet):
+    user_field = "issued_by"
+
+
 class DrivingCheck(JinduModel):
     """One drug-driving look-up by identity number at a checkpoint or by the traffic police: who asked,
     why, and the little the law lets them know. Scoped to the region of the user who asked; the
@@ -509,6 +535,8 @@ class DrivingCheck(JinduModel):
     registered = models.BooleanField(_("registered drug user"))
     under_measure = models.BooleanField(_("currently under a measure"))
     last_test_on = models.DateField(_("last drug test"), null=True, blank=True)
+
+    objects = RestrictedManager.from_queryset(UnitRecordQuerySet)()
 
     class Meta:
         ordering = ["-checked_at"]
@@ -546,6 +574,8 @@ class LicenceCertificate(JinduModel):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = RestrictedManager.from_queryset(CertificateQuerySet)()
 
     class Meta:
         ordering = ["-issued_on", "-number"]

@@ -535,7 +535,9 @@ class CertificateIssueView(ObjectViewMixin, View):
     template_name = "persons/licencecertificate_form.html"
 
     def get(self, request):
-        return TemplateResponse(request, self.template_name, {"form": forms.CertificateForm(user=request.user)})
+        unit = getattr(request.user, "organisation", None)
+        form = forms.CertificateForm(user=request.user, initial={"requesting_unit": unit.name} if unit else None)
+        return TemplateResponse(request, self.template_name, {"form": form})
 
     def post(self, request):
         form = forms.CertificateForm(request.POST, user=request.user)
