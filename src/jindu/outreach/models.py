@@ -399,20 +399,45 @@ class ModelSchoolReview(VoidableModel, VersionedModel, JinduModel):
         return self.name
 
 
-class ReviewCriterion(JinduModel):
-    """A line of the review's scoring sheet: its weight and the highest score a reviewer may give."""
+class PanelPart(JinduModel):
+    """A part of a review's or a contest's sheet or panel (``panel`` names the parent field): it has no
+    page of its own and is edited from its parent's page."""
 
-    scope_field = "review__region"
-    scope_view_ancestors = True
+    panel = None
 
-    review = models.ForeignKey(ModelSchoolReview, verbose_name=_("review"), on_delete=models.CASCADE,
-                               related_name="criteria")
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return getattr(self, self.panel).get_absolute_url()
+
+
+class Criterion(PanelPart):
+    """A line of a scoring sheet: its weight and the highest score a reviewer or judge may give."""
+
     name = models.CharField(_("criterion"), max_length=128)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2, default=Decimal("100"),
                                     validators=[MinValueValidator(Decimal("0.01"))])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewCriterion(Criterion):
+    """A line of the review's scoring sheet."""
+
+    scope_field = "review__region"
+    scope_view_ancestors = True
+    panel = "review"
+
+    review = models.ForeignKey(ModelSchoolReview, verbose_name=_("review"), on_delete=models.CASCADE,
+                               related_name="criteria")
 
     class Meta:
         ordering = ["review", "order", "id"]
@@ -425,12 +450,6 @@ class ReviewCriterion(JinduModel):
                                    name="outreach_review_criterion_positive",
                                    violation_error_message=_("Weight and maximum score must be positive.")),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return self.review.get_absolute_url()
 
 
 class ModelSchoolApplication(VoidableModel, VersionedModel, JinduModel):
@@ -466,7 +485,21 @@ class ModelSchoolApplication(VoidableModel, VersionedModel, JinduModel):
         return f"{self.school} · {self.review}"
 
 
-class ReviewJudge(JinduModel):
+class PanelMember(PanelPart):
+    """A member of a jury or review panel: a name, the account they score with (none: paper judging),
+    and their own unit, which decides conflicts of interest."""
+
+    name = models.CharField(_("name"), max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class ReviewJudge(PanelMember):
     """A reviewer (评审专家) of a model-school review and the applications assigned to them.
 
     Fair judging: a judge scores only the applications assigned to them, never one of their own
@@ -477,14 +510,10 @@ class ReviewJudge(JinduModel):
 
     scope_field = "review__region"
     scope_view_ancestors = True
+    panel = "review"
 
     review = models.ForeignKey(ModelSchoolReview, verbose_name=_("review"), on_delete=models.CASCADE,
                                related_name="judges")
-    name = models.CharField(_("name"), max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Organisation, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
     applications = models.ManyToManyField("ModelSchoolApplication", verbose_name=_("assigned applications"),
                                           blank=True, related_name="judges")
 
@@ -499,12 +528,6 @@ class ReviewJudge(JinduModel):
             models.UniqueConstraint(fields=["review", "name"], name="outreach_review_judge_name_once",
                                     violation_error_message=_("A reviewer of this name is already on the panel.")),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return self.review.get_absolute_url()
 
     def has_conflict(self, application):
         """A judge cannot score the application of their own school or unit."""
@@ -595,20 +618,17 @@ class VideoContest(VoidableModel, VersionedModel, JinduModel):
         return self.status == ContestStatus.CLOSED
 
 
-class ContestCriterion(JinduModel):
-    """A judging criterion of a contest, with its weight and maximum score."""
+class ContestCriterion(Criterion):
+    """A judging criterion of a contest (scores out of 10 by default)."""
 
     scope_field = "contest__region"
     scope_view_ancestors = True
+    panel = "contest"
 
     contest = models.ForeignKey(VideoContest, verbose_name=_("contest"), on_delete=models.CASCADE,
                                 related_name="criteria")
-    name = models.CharField(_("criterion"), max_length=128)
-    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2, default=Decimal("10"),
                                     validators=[MinValueValidator(Decimal("0.01"))])
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["contest", "order", "id"]
@@ -622,28 +642,18 @@ class ContestCriterion(JinduModel):
                                    violation_error_message=_("Weight and maximum score must be positive.")),
         ]
 
-    def __str__(self):
-        return self.name
 
-    def get_absolute_url(self):
-        return self.contest.get_absolute_url()
-
-
-class ContestJudge(JinduModel):
+class ContestJudge(PanelMember):
     """A member of a contest's jury. ``unit`` is the judge's own unit: the judge cannot score entries
     of that unit (conflict of interest). A judge with an account scores in the platform; scores of a
     judge without one (paper judging) can only be loaded by the system actor."""
 
     scope_field = "contest__region"
     scope_view_ancestors = True
+    panel = "contest"
 
     contest = models.ForeignKey(VideoContest, verbose_name=_("contest"), on_delete=models.CASCADE,
                                 related_name="judges")
-    name = models.CharField(_("name"), max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(Organisation, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
 
     class Meta:
         ordering = ["contest", "name"]
@@ -656,12 +666,6 @@ class ContestJudge(JinduModel):
             models.UniqueConstraint(fields=["contest", "name"], name="outreach_judge_name_once",
                                     violation_error_message=_("A judge of this name is already on the jury.")),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return self.contest.get_absolute_url()
 
     def has_conflict(self, entry):
         """A judge cannot score an entry of their own unit."""

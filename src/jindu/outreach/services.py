@@ -286,16 +286,11 @@ def review_judge_add(*, actor, review, name="", user=None, unit=None, applicatio
 
     if review.status != ReviewStatus.OPEN:
         raise ValidationError(_("The review is closed."))
-    if user is not None:
-        if not user.is_active or not user.has_perm("outreach.add_reviewscore"):
-            raise ValidationError({"user": _("This account may not score model-school applications.")})
-        scope = getattr(user, "scope_region", None)
-        if scope is None or not review.region.path.startswith(scope.path):
-            raise ValidationError({"user": _("This account does not see every application of the review.")})
-        unit = unit or user.organisation
-        name = name or user.get_full_name() or user.get_username()
-    judge = record_create(actor=actor, model=ReviewJudge, data={"review": review, "name": (name or "").strip(),
-                                                                "user": user, "unit": unit})
+    name, unit = _panel_account(user, review.region, ReviewScore, name, unit, (
+        _("This account may not score model-school applications."),
+        _("This account does not see every application of the review.")))
+    judge = record_create(actor=actor, model=ReviewJudge, data={"review": review, "name": name, "user": user,
+                                                                "unit": unit})
     if applications:
         review_judge_assign(actor=actor, judge=judge, applications=applications)
     return judge
@@ -412,16 +407,24 @@ def judge_add(*, actor, contest, name="", user=None, unit=None):
     the unit defaults to the account's organisation (it decides conflicts of interest)."""
     if contest.is_closed:
         raise ValidationError(_("The contest is closed."))
-    if user is not None:
-        if not user.is_active or not user.has_perm("outreach.add_judgescore"):
-            raise ValidationError({"user": _("This account may not score contest entries.")})
-        scope = getattr(user, "scope_region", None)
-        if scope is None or not contest.region.path.startswith(scope.path):
-            raise ValidationError({"user": _("This account does not see every entry of the contest region.")})
-        unit = unit or user.organisation
-        name = name or user.get_full_name() or user.get_username()
+    name, unit = _panel_account(user, contest.region, JudgeScore, name, unit, (
+        _("This account may not score contest entries."),
+        _("This account does not see every entry of the contest region.")))
     return record_create(actor=actor, model=ContestJudge, data={"contest": contest, "name": name, "user": user,
                                                                 "unit": unit})
+
+
+def _panel_account(user, region, score_model, name, unit, refusals):
+    """A judge's or reviewer's account must be active, allowed to add ``score_model`` rows and see all of
+    ``region``. Returns the name and unit, defaulting to the account's (the unit decides conflicts)."""
+    if user is None:
+        return (name or "").strip(), unit
+    if not user.is_active or not user.has_perm(permission_name(score_model, "add")):
+        raise ValidationError({"user": refusals[0]})
+    scope = getattr(user, "scope_region", None)
+    if scope is None or not region.path.startswith(scope.path):
+        raise ValidationError({"user": refusals[1]})
+    return (name or user.get_full_name() or user.get_username()).strip(), unit or user.organisation
 
 
 @transaction.atomic
