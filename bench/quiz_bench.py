@@ -57,7 +57,7 @@ def environment(args, data_dir):
     return {**os.environ, "DATABASE_URL": args.pg_url, "JINDU_DATA_DIR": str(data_dir), "REDIS_URL": args.redis_url,
             "JINDU_QUIZ_REDIS_PREFIX": PREFIX, "SECRET_KEY": SECRET, "JINDU_TESTING": "0",
             # rate limits stay on (counted in Redis on every request), with rates no bench reaches
-            "JINDU_RATE_LIMITS": "quiz.ip=100000000/m,quiz.participant=100000/m",
+            "JINDU_RATE_LIMITS": "quiz.ip=100000000/m,quiz.ip_signed=100000000/m,quiz.participant=100000/m",
             "DJANGO_SETTINGS_MODULE": "jindu.settings", "JINDU_LOG_LEVEL": "ERROR"}
 
 

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 from jindu.common.middleware import client_ip
 from jindu.common.ratelimit import RateLimited
 
-from .quiz import identity, limits, live, play, pow
+from .quiz import dbrouter, identity, limits, live, play, pow
 from .quiz import selectors as quiz_selectors
 from .quiz import services as quiz_services
 from .quiz.choices import AttemptStatus, QuizStatus
@@ -69,6 +69,18 @@ def _too_many(request, limited, api):
                                     {"title": _("Too many requests"), "message": message}, status=429).render()
     response["Retry-After"] = str(limited.retry_after)
     return response
+
+
+def hot(view):
+    """A view of the participant's hot path (start, the attempt, submit, result): its quiz reads and attempt
+    writes run on the quiz's own database role when ``JINDU_QUIZ_DATABASE_URL`` is set (``quiz.dbrouter``)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        with dbrouter.hot_path():
+            return view(*args, **kwargs)
+
+    return wrapped
 
 
 def page(view):
@@ -229,6 +241,7 @@ def quiz_page(request, claims, code):
 
 @page
 @require_http_methods(["POST"])
+@hot
 def start(request, claims, code):
     quiz = _quiz_or_404(code)
     if claims is None:
@@ -246,6 +259,7 @@ def start(request, claims, code):
 
 @page
 @require_http_methods(["GET", "POST"])
+@hot
 def attempt(request, claims, token):
     entry = play.owned_entry(token, claims, request.quiz_prefetched)
     cfg = play.config(quiz_id=entry["q"])
@@ -263,6 +277,7 @@ def attempt(request, claims, token):
 
 
 @page
+@hot
 def result(request, claims, token):
     entry = play.owned_entry(token, claims)
     outcome = play.stored_result(token)
@@ -512,6 +527,7 @@ def api_quiz(request, claims, code):
 
 @api
 @require_http_methods(["POST"])
+@hot
 def api_start(request, claims, code):
     claims = _require_participant(claims)
     cfg = _config_or_404(code)
@@ -525,6 +541,7 @@ def api_start(request, claims, code):
 
 @api
 @require_http_methods(["GET"])
+@hot
 def api_attempt(request, claims, token):
     entry = play.owned_entry(token, _require_participant(claims), request.quiz_prefetched)
     cfg = play.config(quiz_id=entry["q"])
@@ -533,6 +550,7 @@ def api_attempt(request, claims, token):
 
 @api
 @require_http_methods(["POST"])
+@hot
 def api_submit(request, claims, token):
     entry = play.owned_entry(token, _require_participant(claims), request.quiz_prefetched)
     cfg = play.config(quiz_id=entry["q"])

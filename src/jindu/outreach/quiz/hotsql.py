@@ -6,8 +6,10 @@ execution: Django binds parameters on the client); prepared once per connection 
 default) the ORM does the work. Callers keep the transaction rules: see ``play``.
 """
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connections
 from django.utils import timezone
+
+from . import dbrouter
 
 LATEST_FIELDS = ("id", "token", "quiz_id", "participant_id", "region_id", "school_id", "status", "started_at",
                  "deadline", "paper", "language", "day", "day_slot", "total_slot")
@@ -24,15 +26,21 @@ FINISH = "UPDATE outreach_quizattempt SET {}, last_updated = %s WHERE id = %s AN
     ", ".join(f"{name} = %s" for name in FINISH_FIELDS))
 
 
+def connection():
+    """The hot path's connection: the quiz's own role when one is configured (``dbrouter``), else default."""
+    return connections[dbrouter.alias()]
+
+
 def postgres():
-    return connection.vendor == "postgresql"
+    return connection().vendor == "postgresql"
 
 
 def _cursor():
     import psycopg
 
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)  # server-side binding: prepare=True works
+    current = connection()
+    current.ensure_connection()
+    return psycopg.Cursor(current.connection)  # server-side binding: prepare=True works
 
 
 def latest_attempt(quiz_id, participant_id):

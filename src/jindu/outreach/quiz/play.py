@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -340,8 +340,8 @@ def start(cfg, claims, *, language="zh-hans", now=None):
                   "region_id": claims.region_id, "school_id": claims.school_id,
                   "language": (language or "zh-hans")[:8], "paper": paper}
         try:
-            if connection.in_atomic_block:  # (tests, callers in a transaction) keep their transaction usable
-                with transaction.atomic():
+            if hotsql.connection().in_atomic_block:  # (tests, callers in a transaction) keep it usable
+                with transaction.atomic(using=hotsql.connection().alias):
                     attempt_id = hotsql.insert_attempt(values)
             else:  # autocommit: one round trip, no BEGIN/COMMIT
                 attempt_id = hotsql.insert_attempt(values)

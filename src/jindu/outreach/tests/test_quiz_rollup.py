@@ -65,11 +65,14 @@ def test_participants_are_counted_once_per_hour_day_and_quiz(quiz):
 def test_idempotent_and_incremental(quiz):
     attempts(quiz)
     rollup.rollup(quiz, now=at(5, 0))
-    snapshot = lambda: sorted(
-        QuizHourlyCount.objects.filter(quiz=quiz).values_list(  # noqa: E731
-            "hour", "region_id", "attempts", "participants", "new_today", "new_in_quiz", "score_sum", "passes"
+
+    def snapshot():
+        return sorted(
+            QuizHourlyCount.objects.filter(quiz=quiz).values_list(
+                "hour", "region_id", "attempts", "participants", "new_today", "new_in_quiz", "score_sum", "passes"
+            )
         )
-    )
+
     full = snapshot()
     rollup.rollup(quiz, now=at(5, 0))
     assert snapshot() == full

@@ -3,6 +3,7 @@
     jindu quiz recount CODE        recount a quiz's live figures from the database (audited)
     jindu quiz purge-codes         delete sign-in codes older than two days (daily, from cron)
     jindu quiz verify FILE.json    re-run a published prize draw record; exit 1 when it does not reproduce
+    jindu quiz grant-sql ROLE      print the SQL creating the quiz's own database role (JINDU_QUIZ_DATABASE_URL)
     jindu quiz rollup [CODE] [--since YYYY-MM-DD]
                                    roll the scored attempts up into hourly counts (cron, every few minutes:
                                    without CODE every quiz active since yesterday; idempotent)
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jindu.common import audit
 from jindu.common.context import Source, actor_context
-from jindu.outreach.quiz import draw, identity, live, rollup
+from jindu.outreach.quiz import dbrouter, draw, identity, live, rollup
 from jindu.outreach.quiz.models import Quiz
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         sub.add_parser("purge-codes", help="delete sign-in codes older than two days")
         verify = sub.add_parser("verify", help="re-run a published draw record (JSON)")
         verify.add_argument("file")
+        grants = sub.add_parser("grant-sql", help="print the SQL creating the quiz's least-privilege database role")
+        grants.add_argument("role")
+        grants.add_argument("--password", default="CHANGE-ME")
         rolled = sub.add_parser("rollup", help="roll scored attempts up into hourly counts (idempotent)")
         rolled.add_argument("code", nargs="?")
         rolled.add_argument("--since", help="first local day to roll up (YYYY-MM-DD; default: the quiz's first day "
@@ -44,6 +48,8 @@ class Command(BaseCommand):
                     quiz.pk)
                 audit.log("outreach.quiz.recounted", obj=quiz, extra={"attempts": figures["n"]})
             self.stdout.write(f"{quiz.code}: {figures['n']} attempts, {figures['u']} participants")
+        elif action == "grant-sql":
+            self.stdout.write(dbrouter.grant_sql(options["role"], options["password"]), ending="")
         elif action == "rollup":
             self._rollup(options["code"], options["since"])
         elif action == "purge-codes":
