@@ -35,6 +35,44 @@ FIGURES = [
     ("outreach.videos_submitted", _("Short videos submitted"), _("entries")),
 ]
 MAP_FIGURES = [path for path, _label, _unit in FIGURES if path != "persons.test_rate"]
+# The other figures of the contract a bulletin quotes.
+MORE_FIGURES = [
+    ("foreign_suspects_arrested", _("Of them, foreign nationals"), _("people")),
+    ("eradication.records", _("Eradication records"), _("records")),
+    ("persons.in_community", _("People under community measures"), _("people")),
+    ("persons.tested", _("Of them, drug-tested"), _("people")),
+    ("precursors.transactions", _("Precursor ledger lines"), _("lines")),
+    ("outreach.quiz_participants", _("Quiz participants"), _("people")),
+    ("outreach.videos_selected", _("Short videos selected"), _("entries")),
+]
+# Breakdowns: (prefix in the stats object, its label, model whose field's choices name the keys, field)
+BREAKDOWN_LABELS = [
+    ("cases.by_type", _("Drug cases"), "cases.Case", "case_type"),
+    ("cases.by_offence", _("Drug cases"), "cases.Case", "offence"),
+    ("interceptions.by_finding", _("Checkpoint interceptions"), "cases.Interception", "finding"),
+]
+
+
+def figure_rows(stats, user):
+    """(label, value, unit, drill-down URL) of every figure of a statistics object, breakdowns included:
+    the bulletin's web view, where each figure opens the records behind it."""
+    links = drilldown.links(stats, user)
+    rows = [(str(label), figure(stats, path), str(unit), links.get(path))
+            for path, label, unit in FIGURES + MORE_FIGURES]
+    for prefix, label, model_label, field in BREAKDOWN_LABELS:
+        try:
+            names = dict(apps.get_model(model_label)._meta.get_field(field).flatchoices)
+        except LookupError:
+            names = {}
+        for key, value in sorted(figure(stats, prefix).items()):
+            rows.append((f"{label} · {names.get(key, key)}", value, "", links.get(f"{prefix}.{key}")))
+    Drug = apps.get_model("core", "Drug")
+    drugs = {drug.code: drug.name for drug in Drug.objects.filter(code__in=list(stats["seizures"]["by_drug"]))}
+    for code, units in sorted(stats["seizures"]["by_drug"].items()):
+        for unit, value in sorted(units.items()):
+            rows.append(("{} · {}".format(_("Drugs seized"), drugs.get(code, code)), value, unit,
+                         links.get(f"seizures.by_drug.{code}.{unit}")))
+    return rows
 
 
 def region_for(user, code=None):

@@ -8,7 +8,7 @@ from .models import Bulletin
 
 class BulletinTable(BaseTable):
     created = tables.DateTimeColumn(verbose_name=_("drafted"), format="Y-m-d H:i",
-                                    linkify=("reports:bulletin_download", {"pk": tables.A("pk")}))
+                                    linkify=("reports:bulletin", {"pk": tables.A("pk")}))
     fingerprint = tables.Column(verbose_name=_("fingerprint"))
 
     class Meta(BaseTable.Meta):

@@ -103,6 +103,13 @@ class BulletinCreateView(View):
         return TemplateResponse(request, "reports/bulletin_form.html", {"form": form})
 
 
+def bulletin_detail(request, pk):
+    """The bulletin's web view: its parameters and every figure it used, each opening the records behind it."""
+    record = get_object_or_404(Bulletin.objects.restrict(request.user).select_related("region", "author"), pk=pk)
+    return TemplateResponse(request, "reports/bulletin_detail.html", {
+        "object": record, "rows": selectors.figure_rows(record.figures, request.user)})
+
+
 def bulletin_download(request, pk):
     record = get_object_or_404(Bulletin.objects.restrict(request.user), pk=pk)
     path = settings.MEDIA_ROOT / record.file

@@ -10,7 +10,7 @@ from docx import Document
 
 from jindu.common.testing import create_user
 from jindu.core.models import AuditLog
-from jindu.reports import bulletin
+from jindu.reports import bulletin, drilldown
 from jindu.reports.models import Bulletin
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,13 @@ def test_bulletin_page_drafts_and_downloads(client, officer):
     record = Bulletin.objects.get()
     assert record.author == officer
     assert client.get(reverse("reports:bulletin_list")).status_code == 200
+    # The web view: every figure used, each linking to the records behind it (drill-down).
+    page = client.get(reverse("reports:bulletin", args=[record.pk]))
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    links = drilldown.links(record.figures, officer)
+    assert {url for _label, _value, _unit, url in rows if url} == set(links.values())
+    assert links["cases.total"].replace("&", "&amp;") in page.content.decode()
 
 
 def test_bulletin_of_another_county_is_404(client, officer):
