@@ -55,9 +55,10 @@ ROLE_PERMISSIONS = {
                                                           "outreach.add_school*"}),
     RoleCode.COMPANY_REPORTER: READ_REFERENCE | frozenset({"precursors.view_*", "precursors.add_transaction*",
                                                            "core.import_data"}),  # their own units' ledgers
-    # A member unit (public security, education, health...) reports on the tasks given to it, nothing else;
-    # supervision.access narrows every supervision list to the user's own unit.
-    RoleCode.MEMBER_UNIT: READ_REFERENCE | frozenset({
+    # A member unit (public security, education, health...) reports on the tasks given to it, nothing else (not
+    # even the reference lists: regions, organisations); supervision.access narrows every supervision list to the
+    # user's own unit.
+    RoleCode.MEMBER_UNIT: frozenset({
         "supervision.view_workplan", "supervision.view_planitem", "supervision.view_task", "supervision.change_task",
         "supervision.view_progressreport", "supervision.add_progressreport", "supervision.view_attachment",
         "supervision.add_attachment", "supervision.view_notification"}),

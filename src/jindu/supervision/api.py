@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import idempotent, scoped_or_404, validation_error_response
 from jindu.core.models import Organisation, Region
 
 from . import access, notifications, scoring, selectors, services
@@ -48,6 +49,7 @@ class PlanItemOut(Schema):
 
 class WorkPlanOut(Schema):
     id: int
+    version: int
     title: str
     document_no: str
     issuer_id: int
@@ -67,11 +69,13 @@ class WorkPlanDetailOut(WorkPlanOut):
 
     @staticmethod
     def resolve_items(obj):
-        return list(obj.items.prefetch_related("units", "regions"))
+        return list(obj.items.filter(voided=False).prefetch_related("units", "regions"))
 
 
 class TaskOut(Schema):
     id: int
+    version: int
+    ref: str
     kind: str
     title: str
     description: str
@@ -140,6 +144,7 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskIn(Schema):
+    ref: str = ""
     title: str
     description: str = ""
     issuer_id: int
@@ -164,6 +169,7 @@ class ReviewIn(Schema):
 
 class VisitOut(Schema):
     id: int
+    version: int
     title: str
     issuer_id: int
     region_code: str = Field(..., alias="region.code")
@@ -180,6 +186,7 @@ class VisitOut(Schema):
 
 class SchemeOut(Schema):
     id: int
+    version: int
     year: int
     title: str
     issuer_id: int
@@ -268,7 +275,9 @@ def task_detail(request, pk: int):
 
 
 @router.post("/tasks", response={201: TaskOut})
+@decorate_view(idempotent())
 def task_create(request, payload: TaskIn):
+    """An ad hoc task. With an ``Idempotency-Key`` header a retried request creates no second task."""
     if not request.user.has_perm("supervision.add_task"):
         raise PermissionDenied
     data = payload.dict()
@@ -286,8 +295,10 @@ def task_create(request, payload: TaskIn):
 
 
 @router.post("/tasks/{pk}/reports", response={201: ReportOut})
+@decorate_view(idempotent())
 def task_report(request, pk: int, payload: ReportIn):
-    """A progress report (``final``: submit for acceptance). Evidence files are uploaded on the task page."""
+    """A progress report (``final``: submit for acceptance); its evidence files follow at ``.../files``.
+    With an ``Idempotency-Key`` header a retried request adds no second report."""
     task = scoped_or_404(Task, request, pk, "change")
     return 201, _call(services.task_report, actor=request.user, task=task, text=payload.text, final=payload.final)
 
@@ -304,6 +315,7 @@ EVIDENCE_FILES = File(...)
 
 
 @router.post("/tasks/{pk}/reports/{report_id}/files", response={201: list[AttachmentOut]})
+@decorate_view(idempotent())
 def report_files(request, pk: int, report_id: int, files: list[UploadedFile] = EVIDENCE_FILES):
     """Evidence files (multipart, field ``files``) for a report not yet decided on; checked by content."""
     task = scoped_or_404(Task, request, pk, "change")
@@ -317,6 +329,19 @@ def task_review(request, pk: int, payload: ReviewIn):
     task = scoped_or_404(Task, request, pk, "change")
     return _call(services.task_review, actor=request.user, task=task, decision=payload.decision,
                  comment=payload.comment)
+
+
+class VoidIn(Schema):
+    reason: str
+    version: int | None = None
+
+
+@router.delete("/tasks/{pk}", response={204: None})
+def task_delete(request, pk: int, payload: VoidIn):
+    """Void (soft delete) a task nobody has reported on, with a reason; restorable on the voided tasks page."""
+    task = scoped_or_404(Task, request, pk, "delete")
+    _call(services.task_delete, actor=request.user, task=task, reason=payload.reason, version=payload.version)
+    return Status(204, None)
 
 
 # --- Visits and assessments ---------------------------------------------------------------------------------------

@@ -88,7 +88,8 @@ def visit_report(visit, today=None):
     _paragraphs(document, visit.findings, _("No findings were recorded."))
 
     document.add_heading(_("3. Rectification required"), level=1)
-    rectifications = list(visit.rectifications.select_related("assignee").order_by("deadline", "id"))
+    rectifications = list(
+        visit.rectifications.filter(voided=False).select_related("assignee").order_by("deadline", "id"))
     if rectifications:
         _table(document, ["#", _("Rectification item"), _("Responsible unit"), _("Deadline"), _("Status")],
                [(number, task.title, task.assignee, task.deadline.isoformat(), task.get_status_display())

@@ -206,5 +206,5 @@ class ScoreEntryForm(JinduForm):
 
     def __init__(self, *args, scheme=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = scheme.items.filter(method=ScoringMethod.MANUAL)
+        self.fields["item"].queryset = scheme.items.filter(voided=False, method=ScoringMethod.MANUAL)
 

@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jindu.common.models import JinduModel, RestrictedQuerySet
+from jindu.common.features import LiveManager, LiveQuerySet, VersionedModel, VoidableModel
+from jindu.common.models import JinduModel, RestrictedManager, RestrictedQuerySet
 
 from . import access, metrics
 from .choices import (
@@ -37,7 +38,7 @@ from .choices import (
 # --- Scope: the region filter of common.scope, plus the member-unit rule (access.py) ---------------------
 
 
-class UnitScopedQuerySet(RestrictedQuerySet):
+class UnitScopedQuerySet(LiveQuerySet):
     """``restrict()`` as everywhere, and for member-unit users only the rows of their unit.
 
     ``unit_path`` is the path to the organisation a row belongs to (a task's assignee)."""
@@ -73,7 +74,7 @@ class ReportQuerySet(UnitScopedQuerySet):
     unit_path = "task__assignee"
 
 
-class VisitQuerySet(RestrictedQuerySet):
+class VisitQuerySet(LiveQuerySet):
     def restrict(self, user, action="view"):
         """Member units see the visits to them and the visits that gave them rectification tasks."""
         queryset = super().restrict(user, action)
@@ -84,7 +85,7 @@ class VisitQuerySet(RestrictedQuerySet):
         return queryset
 
 
-class EntryQuerySet(UnitScopedQuerySet):
+class EntryQuerySet(UnitScopedQuerySet):  # (entries are not voidable: live() is a no-op)
     unit_path = "subject_unit"
 
 
@@ -103,6 +104,14 @@ class AttachmentQuerySet(RestrictedQuerySet):
 DUE_SOON_DAYS = 3
 
 
+def live_and_all(queryset_class=LiveQuerySet):
+    """The two managers of a voidable model (docs/security.md, "Adoption"): ``all_objects`` first (Django's
+    default manager: unique checks, related managers, backups see every row) and ``objects`` (voided rows hidden),
+    both with the model's own queryset. Reverse relations (``plan.items``) therefore include voided rows: read them
+    through ``.live()`` or ``Model.objects``."""
+    return RestrictedManager.from_queryset(queryset_class)(), LiveManager.from_queryset(queryset_class)()
+
+
 def display_name(user):
     return user.get_full_name() or user.username
 ONE_SUBJECT = Q(subject_region__isnull=False, subject_unit__isnull=True) | Q(
@@ -112,7 +121,7 @@ ONE_SUBJECT = Q(subject_region__isnull=False, subject_unit__isnull=True) | Q(
 # --- Work plans -----------------------------------------------------------------------------------------
 
 
-class WorkPlan(JinduModel):
+class WorkPlan(VoidableModel, VersionedModel, JinduModel):
     """A work plan (工作方案) of an office: the duties it sets for member units over a period.
 
     Offices below read the plans issued above them (a county sees the regional plan); only the issuing
@@ -154,7 +163,7 @@ class WorkPlan(JinduModel):
         return self.title
 
 
-class PlanItem(JinduModel):
+class PlanItem(VoidableModel, VersionedModel, JinduModel):
     """One duty of a work plan: what, by whom (member units), where (regions), by when, and the
     measurable target where there is one (a figure of the statistics engine, or a text)."""
 
@@ -203,7 +212,7 @@ class PlanItem(JinduModel):
 # --- Tasks ---------------------------------------------------------------------------------------------
 
 
-class Task(JinduModel):
+class Task(VoidableModel, VersionedModel, JinduModel):
     """A piece of work assigned by an office to one unit for one region, with a deadline.
 
     The unit reports progress (with evidence); the assigning office accepts or returns the final report.
@@ -216,6 +225,8 @@ class Task(JinduModel):
                                   on_delete=models.PROTECT, related_name="tasks")
     visit = models.ForeignKey("Visit", verbose_name=_("supervision visit"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="rectifications")
+    ref = models.CharField(_("reference"), max_length=40, blank=True,
+                           help_text=_("The assigning office's own number for the task; the key of the task import."))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     issuer = models.ForeignKey("core.Organisation", verbose_name=_("assigning office"), on_delete=models.PROTECT,
@@ -235,13 +246,17 @@ class Task(JinduModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False,
                                     help_text=_("The date of the report that was accepted."))
 
-    objects = TaskQuerySet.as_manager()
+    all_objects, objects = live_and_all(TaskQuerySet)
 
     class Meta:
         ordering = ["deadline", "id"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         constraints = [
+            models.UniqueConstraint(
+                fields=["ref"], condition=~Q(ref=""), name="supervision_task_unique_ref",
+                violation_error_message=_("Another task has this reference."),
+            ),
             models.UniqueConstraint(
                 fields=["plan_item", "assignee", "region"], condition=Q(plan_item__isnull=False),
                 name="supervision_task_once_per_item_unit_region",
@@ -335,7 +350,7 @@ class ProgressReport(JinduModel):
 # --- Supervision visits -----------------------------------------------------------------------------------
 
 
-class Visit(JinduModel):
+class Visit(VoidableModel, VersionedModel, JinduModel):
     """A supervision visit (督导检查) to a prefecture, county or unit: team, checklist, findings, and
     rectification tasks that are followed up until the visit is closed."""
 
@@ -360,7 +375,7 @@ class Visit(JinduModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     closing_note = models.TextField(_("closing note"), blank=True, editable=False)
 
-    objects = VisitQuerySet.as_manager()
+    all_objects, objects = live_and_all(VisitQuerySet)
 
     class Meta:
         ordering = ["-start_on", "id"]
@@ -405,7 +420,7 @@ class VisitCheck(JinduModel):
 # --- Assessment (考核) --------------------------------------------------------------------------------------
 
 
-class AssessmentScheme(JinduModel):
+class AssessmentScheme(VoidableModel, VersionedModel, JinduModel):
     """A year's scoring scheme of an office for its subordinate regions or for member units.
 
     Scores are computed live while the scheme is a draft; publishing stores the results
@@ -454,7 +469,7 @@ class AssessmentScheme(JinduModel):
         return self.status == SchemeStatus.PUBLISHED
 
 
-class AssessmentItem(JinduModel):
+class AssessmentItem(VoidableModel, VersionedModel, JinduModel):
     """One scored item: maximum points and its deduction rule.
 
     - manual: assessors enter deductions with reasons and evidence (:class:`ScoreEntry`);

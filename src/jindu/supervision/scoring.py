@@ -123,7 +123,7 @@ class Scorer:
         self.scheme = scheme
         self.today = today or timezone.localdate()
         self.day = evaluation_day(scheme, self.today)
-        self.items = list(scheme.items.order_by("position", "id"))
+        self.items = list(scheme.items.filter(voided=False).order_by("position", "id"))
         self._stats = {}
         self.entries = {}
         for entry in ScoreEntry.objects.filter(item__scheme=scheme).select_related("subject_region", "subject_unit"):

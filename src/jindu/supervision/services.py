@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jindu.common import audit
 from jindu.common.context import actor_context
+from jindu.common.features import is_versioned, is_voidable
 from jindu.common.importing import SYSTEM
 from jindu.common.scope import permission_name
-from jindu.common.services import object_create, object_delete, object_update
+from jindu.common.services import object_create, object_delete, object_restore, object_update
 from jindu.core.choices import OrganisationKind
 
 from . import access, files, notifications, scoring
@@ -88,18 +89,36 @@ def _create(*, actor, model, data):
 def _update(*, actor, instance, data):
     if not is_system(actor):
         return object_update(actor=actor, instance=instance, data=data)
+    data = {name: value for name, value in data.items() if name != "version"}
     before = audit.snapshot(instance)
     _assign(instance, data)
     after = audit.snapshot(instance)
     if audit.diff(before, after):
+        if is_versioned(type(instance)):  # an open edit form of this record is now stale
+            instance.version += 1
+            instance.save(update_fields=["version"])
+            after = audit.snapshot(instance)
         audit.log_change(instance, "updated", before=before, after=after)
     return instance
 
 
-def _delete(*, actor, instance):
+def _delete(*, actor, instance, reason="", version=None):
+    """Delete ``instance``; plans, items, tasks, visits and schemes are voided (reason required, restorable)."""
     if not is_system(actor):
+        if is_voidable(type(instance)):
+            return object_delete(actor=actor, instance=instance, reason=reason, version=version)
         return object_delete(actor=actor, instance=instance)
     before, pk = audit.snapshot(instance), instance.pk
+    if is_voidable(type(instance)):
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason for voiding.")})
+        instance.voided, instance.voided_at, instance.void_reason = True, timezone.now(), reason[:500]
+        instance.version += 1
+        instance.save()
+        audit.log(audit.action_code(instance, "voided"), obj=instance, before=before, after=audit.snapshot(instance),
+                  extra={"reason": reason})
+        return instance
     instance.delete()
     instance.pk = pk
     audit.log_change(instance, "deleted", before=before)
@@ -241,7 +260,8 @@ def planitem_generate_tasks(*, actor, item):
     created = []
     for unit in item.units.select_related("region").order_by("name"):
         for region in regions or [unit.region]:
-            if Task.objects.filter(plan_item=item, assignee=unit, region=region).exists():
+            # all_objects: a task the office voided on purpose is not generated again.
+            if Task.all_objects.filter(plan_item=item, assignee=unit, region=region).exists():
                 continue
             title = item.duty.strip().splitlines()[0][:200]
             created.append(task_create(actor=actor, data={
@@ -271,7 +291,7 @@ def task_create(*, actor, data):
     return task
 
 
-EDITABLE_TASK_FIELDS = ("title", "description", "issuer", "assignee", "region", "start_on", "deadline",
+EDITABLE_TASK_FIELDS = ("ref", "title", "description", "issuer", "assignee", "region", "start_on", "deadline",
                         "target_text", "metric", "target_value")
 
 
@@ -283,7 +303,7 @@ def task_update(*, actor, instance, data):
     if instance.status == TaskStatus.ACCEPTED:
         raise ValidationError(_("An accepted task cannot be changed."))
     _office_issuer(data.get("issuer"))
-    data = {name: value for name, value in data.items() if name in EDITABLE_TASK_FIELDS}
+    data = {name: value for name, value in data.items() if name in (*EDITABLE_TASK_FIELDS, "version")}
     previous = instance.assignee_id
     task = _update(actor=actor, instance=instance, data=data)
     if task.assignee_id != previous:
@@ -399,24 +419,68 @@ def task_review(*, actor, task, decision, comment="", at=None):
 
 @acting
 @transaction.atomic
-def task_delete(*, actor, task):
-    """Only a task nobody has reported on can be deleted (reports are evidence)."""
+def task_delete(*, actor, task, reason="", version=None):
+    """Void a task nobody has reported on (a task with reports is evidence: it stays as it is)."""
     require_office(actor)
     if task.reports.exists():
         raise ValidationError(_("A task with reports cannot be deleted."))
-    _delete(actor=actor, instance=task)
+    _delete(actor=actor, instance=task, reason=reason, version=version)
+
+
+def _live_children(instance):
+    """The live records that hang on ``instance`` (voided first, like PROTECT for a hard delete)."""
+    if isinstance(instance, WorkPlan):
+        return PlanItem.objects.filter(plan=instance)
+    if isinstance(instance, PlanItem):
+        return Task.objects.filter(plan_item=instance)
+    if isinstance(instance, Visit):
+        return Task.objects.filter(visit=instance)
+    if isinstance(instance, AssessmentScheme):
+        return AssessmentItem.objects.filter(scheme=instance)
+    return None
+
+
+def _voided_parent(instance):
+    """The voided record ``instance`` hangs on, if any (a restored child needs a live parent)."""
+    parents = {
+        PlanItem: lambda item: item.plan,
+        Task: lambda task: task.plan_item or task.visit,
+        AssessmentItem: lambda item: item.scheme,
+    }
+    parent = parents.get(type(instance), lambda _instance: None)(instance)
+    if parent is not None and (parent.voided or getattr(parent, "plan", None) is not None and parent.plan.voided):
+        return parent
+    return None
 
 
 @acting
 @transaction.atomic
-def office_delete(*, actor, instance):
-    """Delete a plan, plan item, visit or scheme: office staff only; PROTECT keeps referenced rows."""
+def office_delete(*, actor, instance, reason="", version=None):
+    """Void a plan, plan item, visit or scheme (reason required; restorable): office staff only, and only when
+    nothing live hangs on it any more (void its items or tasks first)."""
     require_office(actor)
     if isinstance(instance, Visit) and instance.status == VisitStatus.CLOSED:
         raise ValidationError(_("A closed visit cannot be changed."))
     if isinstance(instance, AssessmentScheme):
         _not_published(instance)
-    _delete(actor=actor, instance=instance)
+    children = _live_children(instance)
+    if children is not None and children.exists():
+        raise ValidationError(_("{obj} still has {count} live records under it (items, tasks or rectifications): "
+                                "void those first.").format(obj=instance, count=children.count()))
+    _delete(actor=actor, instance=instance, reason=reason, version=version)
+
+
+@acting
+@transaction.atomic
+def office_restore(*, actor, instance, reason=""):
+    """Restore a voided plan, item, task, visit or scheme: office staff only; its parent must be live."""
+    require_office(actor)
+    parent = _voided_parent(instance)
+    if parent is not None:
+        raise ValidationError(_("{parent} is voided: restore it first.").format(parent=parent))
+    if isinstance(instance, AssessmentItem):
+        _not_published(instance.scheme)
+    return object_restore(actor=actor, instance=instance, reason=reason)
 
 
 # --- Supervision visits ---------------------------------------------------------------------------------------
@@ -517,7 +581,7 @@ def visit_close(*, actor, visit, note="", at=None):
         raise ValidationError(_("The visit is closed already."))
     if visit.status == VisitStatus.PLANNED:
         raise ValidationError(_("Record the visit's findings before closing it."))
-    open_items = visit.rectifications.exclude(status=TaskStatus.ACCEPTED).count()
+    open_items = Task.objects.filter(visit=visit).exclude(status=TaskStatus.ACCEPTED).count()
     if open_items:
         raise ValidationError(_("{count} rectification items are not accepted yet.").format(count=open_items))
     before = audit.snapshot(visit)
@@ -573,12 +637,12 @@ def item_update(*, actor, instance, data):
 
 @acting
 @transaction.atomic
-def item_delete(*, actor, instance):
+def item_delete(*, actor, instance, reason="", version=None):
     require_office(actor)
     _not_published(_lock(AssessmentScheme, instance.scheme, actor))
     if instance.entries.exists():
         raise ValidationError(_("Delete the entries of this item first."))
-    _delete(actor=actor, instance=instance)
+    _delete(actor=actor, instance=instance, reason=reason, version=version)
 
 
 def _assessor(actor, scheme):
@@ -640,7 +704,7 @@ def scheme_publish(*, actor, scheme, today=None):
     require_office(actor)
     scheme = _lock(AssessmentScheme, scheme, actor)
     _not_published(scheme)
-    if not scheme.items.exists():
+    if not AssessmentItem.objects.filter(scheme=scheme).exists():
         raise ValidationError(_("The scheme has no items."))
     rows = scoring.Scorer(scheme, today).table()
     if not rows:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, ProtectedError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,12 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jindu.common.features import StaleVersionError
 from jindu.common.views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRestoreView,
     ObjectViewMixin,
+    ObjectVoidedListView,
     add_validation_errors,
     url_or_none,
 )
@@ -67,7 +70,17 @@ def error_messages(request, error):
 # --- Generic views that write through the app's services ----------------------------------------------------------
 
 
-class ServiceEditView(ObjectEditView):
+class OfficeOnly:
+    """Plans, tasks, visits and assessments are written by office staff only (services.require_office): a member
+    unit's account, which holds ``change_task`` to report on its tasks, gets 403 on their edit and delete pages."""
+
+    def check_permission(self, request):
+        super().check_permission(request)
+        if not access.is_office_staff(request.user):
+            raise PermissionDenied
+
+
+class ServiceEditView(OfficeOnly, ObjectEditView):
     """Create or update through ``create_service`` / ``update_service``; file uploads allowed."""
 
     template_name = "supervision/object_edit.html"
@@ -83,10 +96,10 @@ class ServiceEditView(ObjectEditView):
         meta = self.get_model()._meta
         return url_or_none(f"{meta.app_label}:{meta.model_name}_list") or reverse("supervision:task_list")
 
-    def render(self, request, form, instance):
+    def render(self, request, form, instance, status=200):
         context = {**self.base_context(), "form": form, "object": instance,
                    "cancel_url": self.cancel_url(request, instance)}
-        return TemplateResponse(request, self.template_name, context)
+        return TemplateResponse(request, self.template_name, context, status=status)
 
     def get_form(self, request, instance=None, data=None):
         return self.form_class(data=data, files=request.FILES if data is not None else None, instance=instance,
@@ -105,6 +118,9 @@ class ServiceEditView(ObjectEditView):
             data = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
             try:
                 saved = self.update(request.user, instance, data) if instance else self.create(request.user, data)
+            except StaleVersionError as error:
+                form.add_error(None, error)
+                return self.render(request, form, instance, status=409)
             except ValidationError as error:
                 add_validation_errors(form, error)
             except PermissionDenied as error:
@@ -115,30 +131,56 @@ class ServiceEditView(ObjectEditView):
         return self.render(request, form, instance)
 
 
-class ServiceDeleteView(ObjectDeleteView):
+class ServiceDeleteView(OfficeOnly, ObjectDeleteView):
+    """Void a record through ``delete_service(actor, instance, reason, version)``: the generic page asks for the
+    reason (400 without one); a refusal of the service is shown on the record's page."""
+
     delete_service = None
+
+    def delete(self, actor, instance, reason, version):
+        return type(self).delete_service(actor=actor, instance=instance, reason=reason, version=version)
 
     def post(self, request, pk):
         instance = self.get_object(request, pk)
+        form = self.form_for(instance, data=request.POST)
+        if not form.is_valid():
+            return self.page(request, instance, form, status=400)
         target = self.after_delete_url(instance)
         try:
-            type(self).delete_service(actor=request.user, instance=instance)
-        except ProtectedError:
-            messages.error(request, _("{obj} is still referred to by other records and was not deleted.").format(
-                obj=instance))
-            return HttpResponseRedirect(instance.get_absolute_url())
+            self.delete(request.user, instance, form.cleaned_data["reason"], form.cleaned_data.get("version"))
+        except StaleVersionError as error:
+            form.add_error(None, error)
+            return self.page(request, instance, form, status=409)
         except ValidationError as error:
+            if "reason" in getattr(error, "error_dict", {}):
+                add_validation_errors(form, error)
+                return self.page(request, instance, form, status=400)
             error_messages(request, error)
             return HttpResponseRedirect(instance.get_absolute_url())
         except PermissionDenied as error:
             messages.error(request, refusal_message(error))
             return HttpResponseRedirect(instance.get_absolute_url())
-        messages.success(request, _("Deleted: {obj}").format(obj=instance))
+        messages.success(request, _("Voided: {obj}. It can be restored from the list of voided records.").format(
+            obj=instance))
         return HttpResponseRedirect(target)
 
     def after_delete_url(self, instance):
         meta = self.get_model()._meta
         return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+
+class ServiceVoidedView(ObjectVoidedListView):
+    """Voided records of the model in the user's scope, each with a restore button."""
+
+
+class ServiceRestoreView(ObjectRestoreView):
+    """Restore through ``services.office_restore`` (office staff; the parent record must be live)."""
+
+    def restore(self, actor, instance, reason):
+        try:
+            return services.office_restore(actor=actor, instance=instance, reason=reason)
+        except PermissionDenied as error:
+            raise ValidationError(refusal_message(error)) from error
 
 
 class ActionView(ObjectViewMixin, View):
@@ -185,7 +227,8 @@ class OfficeListView(ObjectListView):
 
 class WorkPlanListView(OfficeListView):
     model = WorkPlan
-    queryset = WorkPlan.objects.select_related("issuer").annotate(item_count=Count("items"))
+    queryset = WorkPlan.objects.select_related("issuer").annotate(
+        item_count=Count("items", filter=Q(items__voided=False)))
     table_class = WorkPlanTable
     filterset_class = filtersets.WorkPlanFilterSet
 
@@ -195,7 +238,8 @@ class WorkPlanDetailView(ObjectDetailView):
     queryset = WorkPlan.objects.select_related("issuer__region")
 
     def get_extra_context(self, request, instance):
-        items = instance.items.prefetch_related("units", "regions").annotate(task_count=Count("tasks"))
+        items = instance.items.filter(voided=False).prefetch_related("units", "regions").annotate(
+            task_count=Count("tasks", filter=Q(tasks__voided=False)))
         return {
             "items": items,
             "can_change": access.is_office_staff(request.user)
@@ -315,8 +359,8 @@ class TaskDeleteView(ServiceDeleteView):
     model = Task
 
     @staticmethod
-    def delete_service(*, actor, instance):
-        services.task_delete(actor=actor, task=instance)
+    def delete_service(*, actor, instance, reason, version):
+        services.task_delete(actor=actor, task=instance, reason=reason, version=version)
 
 
 class TaskStartView(ActionView):
@@ -514,7 +558,7 @@ class AssessmentSchemeDetailView(ObjectDetailView):
         can_change = not scheme.is_published and access.is_office_staff(request.user) \
             and AssessmentScheme.objects.restrict(request.user, "change").filter(pk=scheme.pk).exists()
         return {
-            "items": scheme.items.all(),
+            "items": scheme.items.filter(voided=False),
             "rows": rows,
             "sees_results": visible,
             "can_change": can_change,
@@ -597,7 +641,7 @@ class AssessmentSubjectView(ObjectViewMixin, View):
             form = forms.ScoreEntryForm(scheme=scheme, user=request.user)
         return {**self.base_context(), "object": scheme, "subject": subject, "row": rows.get(key),
                 "entries": entries, "form": form if can_enter else None,
-                "has_manual": scheme.items.filter(method=ScoringMethod.MANUAL).exists()}
+                "has_manual": scheme.items.filter(voided=False, method=ScoringMethod.MANUAL).exists()}
 
     def get_subject(self, scheme, key):
         subject = scoring.subject_by_key(scheme, key)
@@ -742,3 +786,53 @@ class NotificationReadView(View):
             return HttpResponseRedirect(notification.get_absolute_url())
         return HttpResponseRedirect(reverse("supervision:notification_list"))
 
+
+# --- Voided records (soft delete) ---------------------------------------------------------------------------------
+
+
+class WorkPlanVoidedView(ServiceVoidedView):
+    model = WorkPlan
+
+
+class WorkPlanRestoreView(ServiceRestoreView):
+    model = WorkPlan
+
+
+class PlanItemVoidedView(ServiceVoidedView):
+    model = PlanItem
+
+
+class PlanItemRestoreView(ServiceRestoreView):
+    model = PlanItem
+
+
+class TaskVoidedView(ServiceVoidedView):
+    model = Task
+
+
+class TaskRestoreView(ServiceRestoreView):
+    model = Task
+
+
+class VisitVoidedView(ServiceVoidedView):
+    model = Visit
+
+
+class VisitRestoreView(ServiceRestoreView):
+    model = Visit
+
+
+class AssessmentSchemeVoidedView(ServiceVoidedView):
+    model = AssessmentScheme
+
+
+class AssessmentSchemeRestoreView(ServiceRestoreView):
+    model = AssessmentScheme
+
+
+class AssessmentItemVoidedView(ServiceVoidedView):
+    model = AssessmentItem
+
+
+class AssessmentItemRestoreView(ServiceRestoreView):
+    model = AssessmentItem

@@ -167,7 +167,7 @@ def test_publishing_freezes_the_results(worked_example, stats, people):
                                                          "max_points": D(5), "method": ScoringMethod.MANUAL}),
         lambda: services.scheme_update(actor=office, instance=worked_example, data={"title": "改名"}),
         lambda: services.scheme_publish(actor=office, scheme=worked_example),
-        lambda: services.office_delete(actor=office, instance=worked_example),
+        lambda: services.office_delete(actor=office, instance=worked_example, reason="作废"),
     ):
         with pytest.raises(ValidationError):
             attempt()

@@ -249,10 +249,11 @@ def test_a_task_with_reports_cannot_be_deleted(people, make_task):
     task = make_task("health")
     services.task_report(actor=people["office"], task=task, text="x", final=False)
     with pytest.raises(ValidationError):
-        services.task_delete(actor=people["office"], task=task)
+        services.task_delete(actor=people["office"], task=task, reason="重复")
     empty = make_task("education")
-    services.task_delete(actor=people["office"], task=empty)
+    services.task_delete(actor=people["office"], task=empty, reason="重复下发")
     assert not Task.objects.filter(pk=empty.pk).exists()
+    assert Task.all_objects.get(pk=empty.pk).void_reason == "重复下发"
 
 
 @pytest.mark.parametrize(("today", "overdue", "due_soon"), [
