@@ -12,6 +12,8 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from jindu.common.navigation import MenuItem, register_menu
 
+        from . import importers  # noqa: F401  (registers the "tasks" dataset)
+
         register_menu("coordinate", _("Coordination"), "checklist", [
             MenuItem(_("Tasks"), "supervision:task_list", "supervision.view_task"),
             MenuItem(_("Work plans"), "supervision:workplan_list", "supervision.view_workplan"),
