@@ -115,3 +115,26 @@ def test_traffic_police_see_their_own_unit_s_checks_only(client, traffic, unit, 
     client.force_login(traffic)
     assert client.get(reverse("persons:drivingcheck", args=[officer_check.pk])).status_code == 404
     assert re.search("路面查控", client.get(reverse("persons:drivingcheck_list")).content.decode())
+
+
+def test_a_look_up_reads_one_row_of_facts_and_decrypts_nothing(traffic, registered, monkeypatch):
+    """The hot path (docs/performance.md): the keyed hash answers in one query; the person's encrypted columns
+    are never read, and the check with its two audit rows is one insert plus one chain append."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jindu.common import crypto
+
+    traffic.role_codes  # noqa: B018 (the roles are read once per request by the authentication, not by the service)
+    decrypted = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(token) or real(token))
+    with CaptureQueriesContext(connection) as queries:
+        check = services.driving_check(actor=traffic, id_number=NUMBER, reason="路面查控")
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries
+                  if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    assert statements == ["SELECT", "INSERT", "SELECT", "INSERT", "UPDATE"], statements
+    assert decrypted == [] and check.registered and check.under_measure
+    rows = AuditLog.objects.filter(action__in=["persons.person.driving_checked", "persons.drivingcheck.created"])
+    assert rows.count() == 2
+    assert rows.get(action="persons.person.driving_checked").object_id == str(registered.pk)
