@@ -24,10 +24,21 @@ from jindu.common.scope import region_q
 
 COUNTRY = "CHN"  # GB/T 2260 regions are China's
 HEADER = [
-    "SEIZURE DATE", "COUNTRY", "CITY/TOWN", "SITE OF SEIZURE", "DRUG", "QUANTITY", "MEASUREMENT UNIT",
-    "MODE OF TRANSPORTATION", "COUNTRY OF DEPARTURE", "COUNTRY OF TRANSIT", "COUNTRY OF DESTINATION",
-    "NATIONAL SEIZURE ID", "QUANTITY AS RECORDED", "UNIT AS RECORDED",
-]  # fmt: skip
+    "SEIZURE DATE",
+    "COUNTRY",
+    "CITY/TOWN",
+    "SITE OF SEIZURE",
+    "DRUG",
+    "QUANTITY",
+    "MEASUREMENT UNIT",
+    "MODE OF TRANSPORTATION",
+    "COUNTRY OF DEPARTURE",
+    "COUNTRY OF TRANSIT",
+    "COUNTRY OF DESTINATION",
+    "NATIONAL SEIZURE ID",
+    "QUANTITY AS RECORDED",
+    "UNIT AS RECORDED",
+]
 # recorded unit -> (factor to the IDS unit, IDS unit)
 UNITS = {
     "g": (decimal.Decimal("0.001"), "kg"),
@@ -38,8 +49,13 @@ UNITS = {
     "plant": (decimal.Decimal(1), "plants"),
 }
 # the case's channel -> IDS mode of transportation
-TRANSPORT = {"postal": "Mail", "road": "Road", "border_port": "Land border crossing", "online": "Mail (ordered online)",
-             "other": "Other"}  # fmt: skip
+TRANSPORT = {
+    "postal": "Mail",
+    "road": "Road",
+    "border_port": "Land border crossing",
+    "online": "Mail (ordered online)",
+    "other": "Other",
+}
 EXPORT_PERMISSIONS = ("core.export_data", "cases.view_seizure")
 AUDIT_ACTION = "reports.unodc_seizures.exported"
 
@@ -55,11 +71,14 @@ def seizures(actor, year, region):
 
     queryset = live(Seizure.objects.all() if actor is SYSTEM else selectors.seizure_list(actor))
     return (
-        queryset.filter(region_q("region", region), seized_on__gte=datetime.date(year, 1, 1),
-                        seized_on__lte=datetime.date(year, 12, 31))
+        queryset.filter(
+            region_q("region", region),
+            seized_on__gte=datetime.date(year, 1, 1),
+            seized_on__lte=datetime.date(year, 12, 31),
+        )
         .select_related("region__parent", "drug", "case")
         .order_by("seized_on", "evidence_no")
-    )  # fmt: skip
+    )
 
 
 def city(region):
@@ -80,10 +99,21 @@ def quantity(value):
 def row(seizure):
     factor, unit = UNITS.get(seizure.unit, (decimal.Decimal(1), seizure.unit))
     return [
-        seizure.seized_on, COUNTRY, city(seizure.region), seizure.place, seizure.drug.name_en or seizure.drug.name_zh,
-        quantity(seizure.quantity * factor), unit, TRANSPORT.get(seizure.case.channel, ""), "", "", "",
-        seizure.evidence_no, quantity(seizure.quantity), seizure.unit,
-    ]  # fmt: skip
+        seizure.seized_on,
+        COUNTRY,
+        city(seizure.region),
+        seizure.place,
+        seizure.drug.name_en or seizure.drug.name_zh,
+        quantity(seizure.quantity * factor),
+        unit,
+        TRANSPORT.get(seizure.case.channel, ""),
+        "",
+        "",
+        "",
+        seizure.evidence_no,
+        quantity(seizure.quantity),
+        seizure.unit,
+    ]
 
 
 def export(actor, year, region, fileobj):
@@ -92,6 +122,10 @@ def export(actor, year, region, fileobj):
         raise PermissionDenied
     rows = (row(seizure) for seizure in seizures(actor, year, region).iterator(chunk_size=2000))
     count = write_table(fileobj, "xlsx", HEADER, rows, title=f"IDS {year}")
-    audit.log(AUDIT_ACTION, object_type="cases.seizure", user=None if actor is SYSTEM else actor,
-              extra={"year": year, "region": region.code, "rows": count, "format": "xlsx"})  # fmt: skip
+    audit.log(
+        AUDIT_ACTION,
+        object_type="cases.seizure",
+        user=None if actor is SYSTEM else actor,
+        extra={"year": year, "region": region.code, "rows": count, "format": "xlsx"},
+    )
     return count
