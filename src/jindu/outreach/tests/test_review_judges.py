@@ -87,8 +87,9 @@ def test_a_paper_sheet_is_typed_in_by_the_organising_office_only(officer, county
     lhasa, _ = applications
     paper = services.review_judge_add(actor=officer, review=review, name="次仁", applications=[lhasa])
     with pytest.raises(PermissionDenied):  # the county cannot change the region's review
-        services.review_scores_record(actor=county_officer, application=lhasa, judge=paper,
-                                      scores=sheet(review, 70, 70))
+        services.review_scores_record(
+            actor=county_officer, application=lhasa, judge=paper, scores=sheet(review, 70, 70)
+        )
     services.review_scores_record(actor=officer, application=lhasa, judge=paper, scores=sheet(review, 70, 70))
     assert ReviewScore.objects.filter(judge=paper, reviewer="次仁").count() == 2
 
@@ -115,8 +116,7 @@ def test_reviewers_do_not_see_each_others_scores_until_the_review_closes(client,
     # Once every application is decided and the review closed, the sheets are open to the panel.
     for application in applications:
         if application == chamdo:
-            services.review_scores_record(actor=first, application=chamdo, judge=judge_1,
-                                          scores=sheet(review, 50, 50))
+            services.review_scores_record(actor=first, application=chamdo, judge=judge_1, scores=sheet(review, 50, 50))
         services.application_decide(actor=officer, application=application, result="rejected", reasons="未达标。")
     services.review_close(actor=officer, review=review)
     assert visible(first) == {judge_1.pk, judge_2.pk}
@@ -126,22 +126,30 @@ def test_reviewer_pages_and_api(client, officer, review, applications):
     lhasa, chamdo = applications
     account = reviewer_account("reviewer_f")
     client.force_login(officer)
-    response = client.post(reverse("outreach:reviewjudge_add", args=[review.pk]),
-                           {"username": "reviewer_f", "applications": [lhasa.pk]})
+    response = client.post(
+        reverse("outreach:reviewjudge_add", args=[review.pk]), {"username": "reviewer_f", "applications": [lhasa.pk]}
+    )
     assert response.status_code == 302
     judge = review.judges.get()
     assert judge.user == account and list(judge.applications.all()) == [lhasa]
-    response = client.post(f"/api/v1/outreach/reviewers/{judge.pk}/assignments",
-                           {"application_ids": [chamdo.pk]}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/outreach/reviewers/{judge.pk}/assignments",
+        {"application_ids": [chamdo.pk]},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["application_ids"] == sorted([lhasa.pk, chamdo.pk])
     page = client.get(reverse("outreach:modelschoolreview", args=[review.pk]))
     assert page.status_code == 200 and list(page.context["judges"]) == [judge]
     client.force_login(account)
     criteria = list(review.criteria.all())
-    response = client.put(f"/api/v1/outreach/applications/{lhasa.pk}/my-scores",
-                          {"scores": {str(c.pk): "88" for c in criteria}}, content_type="application/json")
+    response = client.put(
+        f"/api/v1/outreach/applications/{lhasa.pk}/my-scores",
+        {"scores": {str(c.pk): "88" for c in criteria}},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and len(response.json()) == 2
-    response = client.post(reverse("outreach:modelschoolapplication_score", args=[chamdo.pk]),
-                           {f"c{c.pk}": "77" for c in criteria})
+    response = client.post(
+        reverse("outreach:modelschoolapplication_score", args=[chamdo.pk]), {f"c{c.pk}": "77" for c in criteria}
+    )
     assert response.status_code == 302
     assert ReviewScore.objects.filter(judge=judge).count() == 4

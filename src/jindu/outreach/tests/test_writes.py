@@ -29,15 +29,44 @@ def delete(client, url, body):
 
 
 CREATIONS = [
-    ("/campaigns", Campaign, {"name": "2024年6.26宣传", "region_code": "540102", "start_on": "2024-06-01",
-                              "end_on": "2024-06-30", "target_events": 20}, {"target_events": 30}),
-    ("/bases", EducationBase, {"name": "城关区禁毒教育基地", "region_code": "540102", "level": "county"},
-     {"address": "拉萨市城关区"}),
-    ("/reviews", ModelSchoolReview, {"name": "2025年示范学校评审", "region_code": "540102", "year": 2025},
-     {"pass_mark": "80"}),
-    ("/contests", VideoContest, {"name": "2025短视频征集", "theme": "拒绝第一口", "region_code": "540102",
-                                 "opens_on": "2025-04-01", "closes_on": "2025-05-31", "select_count": 5,
-                                 "max_duration_seconds": 300}, {"select_count": 8}),
+    (
+        "/campaigns",
+        Campaign,
+        {
+            "name": "2024年6.26宣传",
+            "region_code": "540102",
+            "start_on": "2024-06-01",
+            "end_on": "2024-06-30",
+            "target_events": 20,
+        },
+        {"target_events": 30},
+    ),
+    (
+        "/bases",
+        EducationBase,
+        {"name": "城关区禁毒教育基地", "region_code": "540102", "level": "county"},
+        {"address": "拉萨市城关区"},
+    ),
+    (
+        "/reviews",
+        ModelSchoolReview,
+        {"name": "2025年示范学校评审", "region_code": "540102", "year": 2025},
+        {"pass_mark": "80"},
+    ),
+    (
+        "/contests",
+        VideoContest,
+        {
+            "name": "2025短视频征集",
+            "theme": "拒绝第一口",
+            "region_code": "540102",
+            "opens_on": "2025-04-01",
+            "closes_on": "2025-05-31",
+            "select_count": 5,
+            "max_duration_seconds": 300,
+        },
+        {"select_count": 8},
+    ),
 ]
 
 
@@ -71,8 +100,11 @@ def test_api_writes_stay_in_the_callers_region(client, county_officer):
     own = f.base("540102")
     created = post(client, API + "/base-upgrades", upgrade | {"base_id": own.pk})
     assert created.status_code == 201 and BaseUpgrade.objects.get().base == own
-    moved = put(client, f"{API}/bases/{own.pk}", {"name": own.name, "region_code": "542523", "level": "county",
-                                                 "version": own.version})
+    moved = put(
+        client,
+        f"{API}/bases/{own.pk}",
+        {"name": own.name, "region_code": "542523", "level": "county", "version": own.version},
+    )
     assert moved.status_code == 404
     own.refresh_from_db()
     assert own.region.code == "540102"
@@ -81,16 +113,23 @@ def test_api_writes_stay_in_the_callers_region(client, county_officer):
 def test_entries_through_the_api_with_a_video_of_checked_duration(client, county_officer):
     contest = f.contest("540000", max_duration_seconds=180)
     client.force_login(county_officer)
-    body = {"contest_id": contest.pk, "title": "拒绝第一口", "author": "城关区禁毒办", "region_code": "540102",
-            "submitted_on": "2024-04-20"}
+    body = {
+        "contest_id": contest.pk,
+        "title": "拒绝第一口",
+        "author": "城关区禁毒办",
+        "region_code": "540102",
+        "submitted_on": "2024-04-20",
+    }
     created = post(client, API + "/entries", body, **{"Idempotency-Key": "entry-1"})
     assert created.status_code == 201, created.content
     pk, version = created.json()["id"], created.json()["version"]
-    too_long = client.post(f"{API}/entries/{pk}/video", {"video": f.mp4_with_duration(181)},
-                           headers={"If-Match": str(version)})
+    too_long = client.post(
+        f"{API}/entries/{pk}/video", {"video": f.mp4_with_duration(181)}, headers={"If-Match": str(version)}
+    )
     assert too_long.status_code == 422 and "181" in str(too_long.json())
-    ok = client.post(f"{API}/entries/{pk}/video", {"video": f.mp4_with_duration(179.5)},
-                     headers={"If-Match": str(version)})
+    ok = client.post(
+        f"{API}/entries/{pk}/video", {"video": f.mp4_with_duration(179.5)}, headers={"If-Match": str(version)}
+    )
     assert ok.status_code == 200 and ok.json()["has_video"] and float(ok.json()["video_seconds"]) == 179.5
     assert delete(client, f"{API}/entries/{pk}", {"reason": "作者撤回"}).status_code == 204
     assert not ContestEntry.objects.filter(pk=pk).exists()
@@ -107,8 +146,13 @@ def test_a_video_over_the_contests_limit_is_refused_with_a_clear_message(officer
     from django.core.exceptions import ValidationError
 
     contest = f.contest("540000", max_duration_seconds=300)
-    data = {"contest": contest, "title": "长视频", "author": "作者", "region": f.region("540102"),
-            "submitted_on": f.D(2024, 4, 10)}
+    data = {
+        "contest": contest,
+        "title": "长视频",
+        "author": "作者",
+        "region": f.region("540102"),
+        "submitted_on": f.D(2024, 4, 10),
+    }
     with pytest.raises(ValidationError) as error:
         services.entry_submit(actor=officer, data=data, video=f.mp4_with_duration(301))
     assert error.value.messages == ["The video runs 301 seconds; this contest takes videos of at most 300 seconds."]
@@ -136,8 +180,14 @@ def test_void_and_restore_on_the_pages(english_client, county_officer):
 def test_a_stale_edit_form_is_refused(english_client, county_officer):
     campaign = f.campaign("540102")
     english_client.force_login(county_officer)
-    form = {"name": campaign.name, "theme": "other", "region": campaign.region.pk, "start_on": "2024-01-26",
-            "end_on": "2024-03-05", "version": campaign.version}
+    form = {
+        "name": campaign.name,
+        "theme": "other",
+        "region": campaign.region.pk,
+        "start_on": "2024-01-26",
+        "end_on": "2024-03-05",
+        "version": campaign.version,
+    }
     url = reverse("outreach:campaign_edit", args=[campaign.pk])
     assert english_client.post(url, form | {"target_events": 10}).status_code == 302
     stale = english_client.post(url, form | {"target_events": 99})
@@ -165,25 +215,27 @@ def write_csv(tmp_path, rows, name):
 
 
 def test_every_row_of_another_region_is_reported_with_its_region(tmp_path, county_officer):
-    rows = [["ref", "region_code", "on", "kind", "venue", "reached"],
-            ["OK-1", "540102", "2024-02-01", "village", "某村", "30"],
-            ["G-1", "542523", "2024-02-01", "village", "噶尔县某村", "30"],
-            ["G-2", "540302", "2024-02-02", "market", "卡若区市场", "50"]]
+    rows = [
+        ["ref", "region_code", "on", "kind", "venue", "reached"],
+        ["OK-1", "540102", "2024-02-01", "village", "某村", "30"],
+        ["G-1", "542523", "2024-02-01", "village", "噶尔县某村", "30"],
+        ["G-2", "540302", "2024-02-02", "market", "卡若区市场", "50"],
+    ]
     result = run_import(get("events"), write_csv(tmp_path, rows, "e.csv"), filename="e.csv", actor=county_officer)
     assert not result.committed and not Event.objects.exists()
     assert [(e.row, e.column) for e in result.errors] == [(3, "region_code"), (4, "region_code")]
     assert "542523" in result.errors[0].message and "540102" in result.errors[0].message
     schools = [["name", "region_code", "level", "students"], ["噶尔县中学", "542523", "middle", "800"]]
-    result = run_import(get("schools"), write_csv(tmp_path, schools, "s.csv"), filename="s.csv",
-                        actor=county_officer)
+    result = run_import(get("schools"), write_csv(tmp_path, schools, "s.csv"), filename="s.csv", actor=county_officer)
     assert not result.committed and "542523" in result.errors[0].message
 
 
 def test_activities_of_another_regions_school_are_refused_by_name(tmp_path, county_officer):
     f.school("542523", name="噶尔县中学")
     rows = [["school", "term", "activity", "on", "students"], ["噶尔县中学", "2024-spring", "film", "2024-03-06", "10"]]
-    result = run_import(get("school_activities"), write_csv(tmp_path, rows, "a.csv"), filename="a.csv",
-                        actor=county_officer)
+    result = run_import(
+        get("school_activities"), write_csv(tmp_path, rows, "a.csv"), filename="a.csv", actor=county_officer
+    )
     assert not result.committed and result.errors[0].column == "school"
     assert "outside your region" in result.errors[0].message
 
