@@ -1,16 +1,21 @@
 """REST endpoints of the precursors app (/api/v1/precursors/): read through ``restrict`` (and the company
-reporter rule), write through the services. ID numbers leave the API masked."""
+reporter rule), write through the services. ID numbers leave the API masked, and not at all to roles without
+the identity field category (``FieldRulesSchema``); creations take an ``Idempotency-Key``; updates and voids
+name the version they start from."""
 
 import datetime
 import decimal
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
-from jindu.common.api import scoped_or_404, validation_error_response
+from jindu.common.api import base_version, idempotent, scoped_or_404, validation_error_response
+from jindu.common.fieldrules import FieldRulesSchema
 from jindu.common.masking import mask_id_number, mask_name
 
 from . import services
@@ -24,7 +29,17 @@ from .filtersets import (
     TransactionFilterSet,
     UnitFilterSet,
 )
-from .models import Cylinder, Equipment, Inspection, Licence, ReconciliationFlag, Substance, Transaction, Unit
+from .models import (
+    Cylinder,
+    CylinderEvent,
+    Equipment,
+    Inspection,
+    Licence,
+    ReconciliationFlag,
+    Substance,
+    Transaction,
+    Unit,
+)
 
 router = Router(tags=["precursors"])
 
@@ -43,8 +58,11 @@ class SubstanceOut(Schema):
     is_active: bool
 
 
-class UnitOut(Schema):
+class UnitOut(FieldRulesSchema):
+    field_rules_model: ClassVar = Unit
+
     id: int
+    version: int
     credit_code: str
     name: str
     kind: str
@@ -57,6 +75,11 @@ class UnitOut(Schema):
     licence_no: str
     found_by: str
     found_on: datetime.date | None = None
+
+
+class VoidIn(Schema):
+    reason: str
+    version: int | None = None
 
 
 class UnitIn(Schema):
@@ -74,10 +97,17 @@ class UnitIn(Schema):
     found_by: str = "registration"
     found_on: datetime.date | None = None
     notes: str = ""
+    version: int | None = None
 
 
-class TransactionOut(Schema):
+class TransactionOut(FieldRulesSchema):
+    """``counterparty_id_number`` and ``counterparty_name`` are masked, and left out for roles without the
+    identity category."""
+
+    field_rules_model: ClassVar = Transaction
+
     id: int
+    version: int
     ref: str
     unit_id: int
     credit_code: str = Field(..., alias="unit.credit_code")
@@ -120,6 +150,7 @@ class TransactionIn(Schema):
 
 class LicenceOut(Schema):
     id: int
+    version: int
     unit_id: int
     substance_id: int
     number: str
@@ -155,7 +186,10 @@ class FlagOut(Schema):
     resolution: str
 
 
-class CylinderEventOut(Schema):
+class CylinderEventOut(FieldRulesSchema):
+    field_rules_model: ClassVar = CylinderEvent
+    field_rules_map: ClassVar = {"buyer": "buyer_id_number"}
+
     kind: str
     date: datetime.date
     buyer: str
@@ -169,6 +203,7 @@ class CylinderEventOut(Schema):
 
 class CylinderOut(Schema):
     id: int
+    version: int
     serial: str
     unit_id: int
     substance_id: int
@@ -187,6 +222,7 @@ class CylinderDetailOut(CylinderOut):
 
 class EquipmentOut(Schema):
     id: int
+    version: int
     unit_id: int
     equipment_type: str
     serial: str
@@ -202,6 +238,7 @@ class EquipmentOut(Schema):
 
 class InspectionOut(Schema):
     id: int
+    version: int
     ref: str
     unit_id: int
     date: datetime.date
@@ -255,6 +292,7 @@ def _unit_data(payload):
     from jindu.core.models import Region
 
     data = payload.dict()
+    data.pop("version", None)
     region = Region.objects.filter(code=data.pop("region_code")).first()
     if region is None:
         raise ValidationError({"region": "未知的行政区划代码"})
@@ -263,6 +301,7 @@ def _unit_data(payload):
 
 
 @router.post("/units", response={201: UnitOut})
+@decorate_view(idempotent())
 def unit_create(request, payload: UnitIn):
     if not request.user.has_perm("precursors.add_unit"):
         raise PermissionDenied
@@ -272,8 +311,18 @@ def unit_create(request, payload: UnitIn):
 @router.put("/units/{pk}", response=UnitOut)
 def unit_update(request, pk: int, payload: UnitIn):
     instance = scoped_or_404(Unit, request, pk, "change")
+    version = base_version(request, payload.version)
     return _validation(lambda: services.unit_update(actor=request.user, instance=instance,
-                                                    data=_unit_data(payload)))
+                                                    data={**_unit_data(payload), "version": version}))
+
+
+@router.delete("/units/{pk}", response={204: None})
+def unit_delete(request, pk: int, payload: VoidIn):
+    """Void (soft delete) with a reason; restorable on the page of voided units."""
+    instance = scoped_or_404(Unit, request, pk, "delete")
+    _validation(lambda: services.unit_delete(actor=request.user, instance=instance, reason=payload.reason,
+                                             version=payload.version))
+    return Status(204, None)
 
 
 @router.get("/transactions", response=list[TransactionOut])
@@ -289,6 +338,7 @@ def transaction_detail(request, pk: int):
 
 
 @router.post("/transactions", response={201: TransactionOut})
+@decorate_view(idempotent())
 def transaction_create(request, payload: TransactionIn):
     """One ledger line with the columns of the ``transactions`` import (company reporters: own units only)."""
     if not request.user.has_perm("precursors.add_transaction"):
@@ -314,6 +364,15 @@ def transaction_create(request, payload: TransactionIn):
     return 201, _validation(create)
 
 
+@router.delete("/transactions/{pk}", response={204: None})
+def transaction_delete(request, pk: int, payload: VoidIn):
+    """Void a ledger line with a reason; its unit x substance is reconciled without it."""
+    instance = scoped_or_404(Transaction, request, pk, "delete")
+    _validation(lambda: services.transaction_delete(actor=request.user, instance=instance, reason=payload.reason,
+                                                    version=payload.version))
+    return Status(204, None)
+
+
 @router.get("/licences", response=list[LicenceOut])
 @paginate
 def licence_list(request, q: str = "", kind: str = "", state: str = "", region: str = ""):
@@ -323,6 +382,14 @@ def licence_list(request, q: str = "", kind: str = "", state: str = "", region: 
 @router.get("/licences/{pk}", response=LicenceOut)
 def licence_detail(request, pk: int):
     return scoped_or_404(Licence, request, pk)
+
+
+@router.delete("/licences/{pk}", response={204: None})
+def licence_delete(request, pk: int, payload: VoidIn):
+    instance = scoped_or_404(Licence, request, pk, "delete")
+    _validation(lambda: services.licence_delete(actor=request.user, instance=instance, reason=payload.reason,
+                                                version=payload.version))
+    return Status(204, None)
 
 
 @router.get("/flags", response=list[FlagOut])

@@ -60,7 +60,7 @@ def month_sql(region_path=None):
 
     The movements are summed in one (parallel) pass over the ledger; the month's last stocktake comes from the
     partial index ``precursors_tx_stocktakes`` (DISTINCT ON over an index-only scan on PostgreSQL, ROW_NUMBER
-    elsewhere)."""
+    elsewhere). Voided lines do not count (the index leaves them out too)."""
     unit_filter, params = "", []
     if region_path is not None:
         unit_filter = (f" AND t.unit_id IN (SELECT u.id FROM {UNIT} u JOIN {REGION} r ON r.id = u.region_id"
@@ -74,14 +74,14 @@ def month_sql(region_path=None):
         moves AS (
             SELECT t.unit_id, t.substance_id, t.month, {net} AS net
             FROM {TX} t
-            WHERE TRUE{unit_filter}
+            WHERE NOT t.voided{unit_filter}
             GROUP BY t.unit_id, t.substance_id, t.month
         ),
         st AS (
             SELECT DISTINCT ON (t.unit_id, t.substance_id, t.month) t.unit_id, t.substance_id, t.month,
                    t.base_quantity AS s, t.date AS d
             FROM {TX} t
-            WHERE t.direction = 'stocktake'{unit_filter}
+            WHERE t.direction = 'stocktake' AND NOT t.voided{unit_filter}
             ORDER BY t.unit_id, t.substance_id, t.month, t.date DESC, t.id DESC
         ),
         m AS (
@@ -95,7 +95,7 @@ def month_sql(region_path=None):
         moves AS (
             SELECT t.unit_id, t.substance_id, t.month, {net} AS net
             FROM {TX} t
-            WHERE 1 = 1{unit_filter}
+            WHERE NOT t.voided{unit_filter}
             GROUP BY t.unit_id, t.substance_id, t.month
         ),
         st AS (
@@ -104,7 +104,7 @@ def month_sql(region_path=None):
                        ROW_NUMBER() OVER (PARTITION BY t.unit_id, t.substance_id, t.month
                                           ORDER BY t.date DESC, t.id DESC) AS rn
                 FROM {TX} t
-                WHERE t.direction = 'stocktake'{unit_filter}) x
+                WHERE t.direction = 'stocktake' AND NOT t.voided{unit_filter}) x
             WHERE rn = 1
         ),
         m AS (

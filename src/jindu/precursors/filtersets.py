@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jindu.common.filtersets import BaseFilterSet, RegionCodeFilter
+from jindu.common.identifiers import ID_RE
 
 from .choices import (
     CylinderStatus,
@@ -59,9 +60,26 @@ class UnitFilterSet(BaseFilterSet):
         return queryset.filter(transactions__substance_id=value).distinct()
 
 
-class TransactionFilterSet(BaseFilterSet):
+class BuyerSearchMixin:
+    """A buyer's resident ID number typed in the search box is found through its keyed hash (the numbers are
+    encrypted); ``id_hash_lookup`` is the path to the hash field."""
+
+    id_hash_lookup = ""
+
+    def search(self, queryset, name, value):
+        from .models import id_hash
+
+        value = value.strip()
+        found = super().search(queryset, name, value)
+        if value and ID_RE.match(value.upper()):
+            found = found | queryset.filter(**{self.id_hash_lookup: id_hash(value)})
+        return found
+
+
+class TransactionFilterSet(BuyerSearchMixin, BaseFilterSet):
     search_fields = ("ref__iexact", "unit__name__icontains", "unit__credit_code__iexact", "document_no__iexact",
-                     "counterparty_id_number__iexact", "counterparty_unit__credit_code__iexact")
+                     "counterparty_unit__credit_code__iexact")
+    id_hash_lookup = "counterparty_id_hash"
     direction = django_filters.ChoiceFilter(choices=Direction.choices, label=_("direction"))
     substance = django_filters.ModelChoiceFilter(queryset=Substance.objects.all(), label=_("substance"))
     unit = django_filters.NumberFilter(field_name="unit_id", label=_("unit (id)"))
@@ -112,9 +130,9 @@ class FlagFilterSet(BaseFilterSet):
         fields = ["q", "rule", "status", "active", "region", "month_from", "month_to"]
 
 
-class CylinderFilterSet(BaseFilterSet):
-    search_fields = ("serial__icontains", "unit__name__icontains", "unit__credit_code__iexact",
-                     "events__buyer_id_number__iexact")
+class CylinderFilterSet(BuyerSearchMixin, BaseFilterSet):
+    search_fields = ("serial__icontains", "unit__name__icontains", "unit__credit_code__iexact")
+    id_hash_lookup = "events__buyer_id_hash"
     status = django_filters.ChoiceFilter(choices=CylinderStatus.choices, label=_("status"))
     region = RegionCodeFilter(field_name="unit__region", label=_("region code"))
 

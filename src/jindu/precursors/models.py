@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jindu.common.crypto import EncryptedTextField, blind_index
+from jindu.common.features import LiveManager, LiveQuerySet, VersionedModel, VoidableModel
 from jindu.common.identifiers import parse_id_number, validate_credit_code
-from jindu.common.models import JinduModel, RestrictedManager, RestrictedQuerySet
+from jindu.common.models import JinduModel, RestrictedManager
 from jindu.core.models import LocalizedNameMixin
 
 from .choices import (
@@ -66,8 +68,10 @@ def reporter_organisation_id(user):
     return getattr(user, "organisation_id", None) or 0
 
 
-class UnitScopedQuerySet(RestrictedQuerySet):
-    """``restrict()`` plus the company reporter rule: a reporter's rows are those of their organisation's units."""
+class UnitScopedQuerySet(LiveQuerySet):
+    """``restrict()`` plus the company reporter rule: a reporter's rows are those of their organisation's units.
+
+    (``live()``, from :class:`LiveQuerySet`, hides voided rows of the voidable records.)"""
 
     def restrict(self, user, action="view"):
         queryset = super().restrict(user, action)
@@ -82,7 +86,11 @@ class UnitScopedQuerySet(RestrictedQuerySet):
 
 
 class UnitScopedManager(RestrictedManager.from_queryset(UnitScopedQuerySet)):
-    pass
+    """Every row (voided ones included): the default manager of the voidable records."""
+
+
+class LiveUnitScopedManager(LiveManager.from_queryset(UnitScopedQuerySet)):
+    """The rows code reads through: voided ones are not there."""
 
 
 class UnitScopedModel(JinduModel):
@@ -100,6 +108,44 @@ class UnitScopedModel(JinduModel):
         for part in filter(None, self.unit_field.split("__")):
             obj = getattr(obj, part)
         return obj
+
+
+class UnitRecord(VoidableModel, VersionedModel, UnitScopedModel):
+    """An editable record of a unit (the unit itself, licences, ledger lines, cylinders, equipment, inspections):
+    deleting voids it (reason required, restorable) and every edit is checked against the version it started
+    from (docs/security.md "Adoption")."""
+
+    all_objects = UnitScopedManager()
+    objects = LiveUnitScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class IdentityHashes(models.Model):
+    """Encrypted identity numbers with a keyed hash beside each (``id_hash_fields``: {number field: hash
+    field}) for exact look-ups: the buyer rules find a buyer's purchases by the hash, never by the clear value.
+    The hash is derived storage, kept in step on every save (like the specimen model of common/testing)."""
+
+    id_hash_fields = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for number_field, hash_field in self.id_hash_fields.items():
+            setattr(self, hash_field, id_hash(getattr(self, number_field)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *(h for n, h in self.id_hash_fields.items()
+                                                         if n in update_fields)}
+        super().save(*args, **kwargs)
+
+
+def id_hash(number):
+    """The keyed hash of a resident ID number ("" for none); upper-cased first, as the persons app does."""
+    number = str(number or "").strip().upper()
+    return blind_index(number) if number else ""
 
 
 def unit_visible_to(user, unit, action="view"):
@@ -204,13 +250,14 @@ class ChecklistItem(LocalizedNameMixin, JinduModel):
 # --- Units ------------------------------------------------------------------------------------------
 
 
-class Unit(UnitScopedModel):
+class Unit(UnitRecord):
     """A unit that handles precursor chemicals or controlled medicines, identified by its unified social credit
     code. Found by a grid sweep or registered directly; its region is the county that supervises it."""
 
     scope_field = "region"
     unit_field = ""
     audit_masked_fields = ("contact_phone",)
+    field_categories = {"contact_name": "contact", "contact_phone": "contact", "responsible_person": "contact"}
 
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True,
                                    validators=[validate_credit_code])
@@ -255,7 +302,7 @@ class Unit(UnitScopedModel):
 # --- Licences and filings -----------------------------------------------------------------------------
 
 
-class Licence(UnitScopedModel):
+class Licence(UnitRecord):
     """A licence (许可证) or filing certificate (备案证明) of a unit for one substance: what it may produce,
     trade, purchase or transport, how much, and when."""
 
@@ -314,7 +361,7 @@ class Licence(UnitScopedModel):
 # --- Ledger ------------------------------------------------------------------------------------------
 
 
-class Transaction(UnitScopedModel):
+class Transaction(IdentityHashes, UnitRecord):
     """One ledger line of a unit: a purchase, production, sale, use, loss, stocktake or transfer of a substance.
 
     ``quantity`` and ``quantity_unit`` are as recorded; ``base_quantity`` is the same amount in the substance's
@@ -324,6 +371,8 @@ class Transaction(UnitScopedModel):
 
     scope_field = "unit__region"
     audit_masked_fields = ("counterparty_id_number", "counterparty_name")
+    field_categories = {"counterparty_id_number": "identity", "counterparty_name": "identity"}
+    id_hash_fields = {"counterparty_id_number": "counterparty_id_hash"}
 
     ref = models.CharField(_("reference"), max_length=64, unique=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="transactions")
@@ -339,7 +388,8 @@ class Transaction(UnitScopedModel):
         Unit, verbose_name=_("counterparty unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="counterparty_transactions",
     )
-    counterparty_id_number = models.CharField(_("buyer's ID number"), max_length=18, blank=True, db_index=True)
+    counterparty_id_number = EncryptedTextField(_("buyer's ID number"), blank=True, default="")
+    counterparty_id_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     counterparty_name = models.CharField(_("buyer's name"), max_length=50, blank=True)
     document_no = models.CharField(_("document number"), max_length=64, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -351,10 +401,11 @@ class Transaction(UnitScopedModel):
         indexes = [
             models.Index(fields=["unit", "substance", "month"], name="precursors_tx_pair_month"),
             models.Index(fields=["date"], name="precursors_tx_date"),
-            # The last stocktake of each pair and month, read in order without touching the table (PostgreSQL
-            # covers base_quantity; elsewhere the partial index still narrows the scan).
-            models.Index(fields=["unit", "substance", "month", "-date", "-id"], include=["base_quantity"],
-                         condition=models.Q(direction="stocktake"), name="precursors_tx_stocktakes"),
+            # The last stocktake of each pair and month, read in order without touching the table: base_quantity
+            # is the last key column rather than an INCLUDE column, which SQLite lacks (check models.W040), so
+            # the index covers the read on both databases.
+            models.Index(fields=["unit", "substance", "month", "-date", "-id", "base_quantity"],
+                         condition=models.Q(direction="stocktake", voided=False), name="precursors_tx_stocktakes"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=0) & models.Q(base_quantity__gte=0),
@@ -488,7 +539,7 @@ class ReconciliationFlag(UnitScopedModel):
 # --- Hydrogen cylinders and equipment ----------------------------------------------------------------
 
 
-class Cylinder(UnitScopedModel):
+class Cylinder(UnitRecord):
     """A hydrogen (or other watched gas) cylinder on file (建档) at a filling station: every filling and every sale
     is recorded with the buyer's real name and ID number."""
 
@@ -515,20 +566,23 @@ class Cylinder(UnitScopedModel):
         return self.serial
 
 
-class CylinderEvent(UnitScopedModel):
+class CylinderEvent(IdentityHashes, UnitScopedModel):
     """One step of a cylinder's life: filling -> sale (to a named buyer) -> return. A filling and a sale are also
     ledger lines of the station (production and sale of one cylinder), so that the station's stock reconciles."""
 
     scope_field = "cylinder__unit__region"
     unit_field = "cylinder__unit"
     audit_masked_fields = ("buyer_id_number", "buyer_name", "buyer_phone")
+    field_categories = {"buyer_id_number": "identity", "buyer_name": "identity", "buyer_phone": "contact"}
+    id_hash_fields = {"buyer_id_number": "buyer_id_hash"}
 
     cylinder = models.ForeignKey(Cylinder, verbose_name=_("cylinder"), on_delete=models.PROTECT,
                                  related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=CylinderEventKind.choices)
     date = models.DateField(_("date"))
     buyer_name = models.CharField(_("buyer's name"), max_length=50, blank=True)
-    buyer_id_number = models.CharField(_("buyer's ID number"), max_length=18, blank=True, db_index=True)
+    buyer_id_number = EncryptedTextField(_("buyer's ID number"), blank=True, default="")
+    buyer_id_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     buyer_phone = models.CharField(_("buyer's phone"), max_length=32, blank=True)
     buyer_unit = models.ForeignKey(Unit, verbose_name=_("buyer unit"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -556,7 +610,7 @@ class CylinderEvent(UnitScopedModel):
             raise ValidationError(_("A sale needs the buyer's real name and ID number, or the buying unit."))
 
 
-class Equipment(UnitScopedModel):
+class Equipment(UnitRecord):
     """Equipment that can be used to make drugs (glass reaction kettles, large glass bottles ...) registered at a
     unit, with its sales to named buyers."""
 
@@ -582,19 +636,22 @@ class Equipment(UnitScopedModel):
         return f"{self.equipment_type} {self.serial}".strip()
 
 
-class EquipmentSale(UnitScopedModel):
+class EquipmentSale(IdentityHashes, UnitScopedModel):
     """A sale of registered equipment to a named buyer (a person by real name and ID, or a unit)."""
 
     scope_field = "equipment__unit__region"
     unit_field = "equipment__unit"
     audit_masked_fields = ("buyer_id_number", "buyer_name", "buyer_phone")
+    field_categories = {"buyer_id_number": "identity", "buyer_name": "identity", "buyer_phone": "contact"}
+    id_hash_fields = {"buyer_id_number": "buyer_id_hash"}
 
     equipment = models.ForeignKey(Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT,
                                   related_name="sales")
     date = models.DateField(_("date"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     buyer_name = models.CharField(_("buyer's name"), max_length=50, blank=True)
-    buyer_id_number = models.CharField(_("buyer's ID number"), max_length=18, blank=True)
+    buyer_id_number = EncryptedTextField(_("buyer's ID number"), blank=True, default="")
+    buyer_id_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     buyer_phone = models.CharField(_("buyer's phone"), max_length=32, blank=True)
     buyer_unit = models.ForeignKey(Unit, verbose_name=_("buyer unit"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -622,7 +679,7 @@ class EquipmentSale(UnitScopedModel):
 # --- Grid inspections ----------------------------------------------------------------------------------
 
 
-class Inspection(UnitScopedModel):
+class Inspection(UnitRecord):
     """A visit to a unit by a grid worker or an officer (拉网式排查): the checklist, findings, a rectification with
     its deadline, and the follow-up visit that checks it. An open rectification past its deadline is overdue."""
 

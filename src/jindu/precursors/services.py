@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from jindu.common import audit
 from jindu.common.identifiers import ID_RE, normalise_id_number, parse_id_number, validate_credit_code
 from jindu.common.scope import object_in_scope
-from jindu.common.services import object_create, object_delete, object_update
+from jindu.common.services import object_create, object_delete, object_restore, object_update
 
 from .choices import (
     BUYER_RULES,
@@ -57,6 +57,7 @@ from .models import (
     Substance,
     Transaction,
     Unit,
+    id_hash,
     month_end,
     month_start,
     unit_visible_to,
@@ -198,10 +199,10 @@ def unit_update(*, actor, instance, data):
     return object_update(actor=actor, instance=instance, data=_unit_data(data))
 
 
-def unit_delete(*, actor, instance):
+def unit_delete(*, actor, instance, reason="", version=None):
+    """Void a unit (reason required); its records stay and it can be restored."""
     _require_unit(actor, instance)
-    StockBalance.objects.filter(unit=instance, first_month__isnull=True).delete()
-    return object_delete(actor=actor, instance=instance)
+    return object_delete(actor=actor, instance=instance, reason=reason, version=version)
 
 
 # --- Counterparties and transactions -------------------------------------------------------------------
@@ -291,14 +292,27 @@ def transaction_update(*, actor, instance, data):
 
 
 @db.atomic
-def transaction_delete(*, actor, instance):
+def transaction_delete(*, actor, instance, reason="", version=None):
+    """Void a ledger line (reason required) and reconcile its pair and buyer without it."""
     _require(actor, instance, "delete")
     if CylinderEvent.objects.filter(transaction=instance).exists():
         raise ValidationError(_("This line belongs to a cylinder's filling or sale; correct the cylinder instead."))
     pair, buyer = (instance.unit_id, instance.substance_id), instance.counterparty_id_number
     lock_pairs([pair])
-    object_delete(actor=actor, instance=instance)
+    voided = object_delete(actor=actor, instance=instance, reason=reason, version=version)
     reconcile_pairs([pair], buyer_ids=[buyer])
+    return voided
+
+
+@db.atomic
+def transaction_restore(*, actor, instance, reason=""):
+    """Restore a voided ledger line; its pair and buyer are reconciled with it again."""
+    _require_unit(actor, instance.unit)
+    pair = (instance.unit_id, instance.substance_id)
+    lock_pairs([pair])
+    restored = object_restore(actor=actor, instance=instance, reason=reason)
+    reconcile_pairs([pair], buyer_ids=[restored.counterparty_id_number])
+    return restored
 
 
 MONTHLY_DIRECTIONS = (Direction.PURCHASE, Direction.PRODUCTION, Direction.SALE, Direction.USE, Direction.LOSS)
@@ -327,14 +341,17 @@ def monthly_report_submit(*, actor, unit, substance, month, quantity_unit, total
     with audit.batch():
         for direction, quantity in figures.items():
             ref = monthly_ref(unit, substance, month, direction)
-            existing = Transaction.objects.filter(ref=ref).first()
+            existing = Transaction.all_objects.filter(ref=ref).first()
+            if existing is not None and existing.voided:
+                raise ValidationError(_("The {direction} line of this month was voided; ask your county office to "
+                                        "restore or correct it.").format(direction=Direction(direction).label))
             if existing is not None and not actor.has_perm("precursors.change_transaction"):
                 raise ValidationError(_("This month has been submitted already; ask your county office to correct "
                                         "it."))
             day = month_end(month) if direction == Direction.STOCKTAKE else month
             if quantity in (None, ""):
                 if existing is not None:
-                    object_delete(actor=actor, instance=existing)
+                    object_delete(actor=actor, instance=existing, reason=_("left empty in the monthly return"))
                 continue
             data = transaction_values({"ref": ref, "unit": unit, "substance": substance, "direction": direction,
                                        "quantity": quantity, "quantity_unit": quantity_unit, "date": day})
@@ -375,11 +392,21 @@ def licence_update(*, actor, instance, data):
 
 
 @db.atomic
-def licence_delete(*, actor, instance):
+def licence_delete(*, actor, instance, reason="", version=None):
+    """Void a licence (reason required): the lines it covered are checked again without it."""
     _require(actor, instance, "delete")
     pairs = _licence_pairs((instance.unit_id, instance.substance_id))
-    object_delete(actor=actor, instance=instance)
+    voided = object_delete(actor=actor, instance=instance, reason=reason, version=version)
     reconcile_pairs(pairs)
+    return voided
+
+
+@db.atomic
+def licence_restore(*, actor, instance, reason=""):
+    _require_unit(actor, instance.unit)
+    restored = object_restore(actor=actor, instance=instance, reason=reason)
+    reconcile_pairs(_licence_pairs((restored.unit_id, restored.substance_id)))
+    return restored
 
 
 # --- Cylinders and equipment ---------------------------------------------------------------------------
@@ -912,8 +939,9 @@ def reconcile_buyers(buyer_ids, store=None):
     lookup = _drug_record_lookup()
     checked = 0
     for chunk in _chunks(buyers):
-        sales = list(Transaction.objects.filter(counterparty_id_number__in=chunk, direction=Direction.SALE)
-                     .select_related("substance").order_by("counterparty_id_number", "date", "id"))
+        hashes = [id_hash(buyer) for buyer in chunk]  # the numbers are encrypted: found by their keyed hash
+        sales = list(Transaction.objects.filter(counterparty_id_hash__in=hashes, direction=Direction.SALE)
+                     .select_related("substance").order_by("counterparty_id_hash", "date", "id"))
         desired = {}
         by_buyer = collections.defaultdict(list)
         for sale in sales:
@@ -936,7 +964,7 @@ def reconcile_buyers(buyer_ids, store=None):
                         desired[(FlagRule.BUYER_DRUG_RECORD, sale.pk)] = _transaction_flag(
                             sale, FlagRule.BUYER_DRUG_RECORD, _("The buyer is registered for drug use."))
         existing = ReconciliationFlag.objects.filter(rule__in=BUYER_RULES).filter(
-            Q(transaction__counterparty_id_number__in=chunk) | Q(transaction__isnull=True))
+            Q(transaction__counterparty_id_hash__in=hashes) | Q(transaction__isnull=True))
         store.apply(list(existing), desired)
     if checked:
         audit.log("precursors.buyer.checked", object_type="persons.person", extra={"buyers": checked})

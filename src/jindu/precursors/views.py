@@ -5,11 +5,9 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -20,7 +18,9 @@ from jindu.common.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectRestoreView,
     ObjectViewMixin,
+    ObjectVoidedListView,
     add_validation_errors,
 )
 
@@ -44,24 +44,24 @@ from .reconciliation import reconcile
 
 
 class ServiceDeleteView(ObjectDeleteView):
-    """The generic delete page, writing through the app's delete service."""
+    """The generic void page (reason and version asked by the generic view), writing through the app's delete
+    service."""
 
     delete_service = None
 
-    def post(self, request, pk):
-        instance = self.get_object(request, pk)
-        meta = self.get_model()._meta
-        try:
-            type(self).delete_service(actor=request.user, instance=instance)
-        except ProtectedError:
-            messages.error(request, _("{obj} is still referred to by other records and was not deleted.").format(
-                obj=instance))
-            return HttpResponseRedirect(instance.get_absolute_url())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(instance.get_absolute_url())
-        messages.success(request, _("Deleted: {obj}").format(obj=instance))
-        return HttpResponseRedirect(reverse(f"{meta.app_label}:{meta.model_name}_list"))
+    def delete(self, actor, instance, reason, version):
+        return type(self).delete_service(actor=actor, instance=instance, reason=reason, version=version)
+
+
+class ServiceRestoreView(ObjectRestoreView):
+    """Restore a voided record through the app's restore service (which reconciles again)."""
+
+    restore_service = None
+
+    def restore(self, actor, instance, reason):
+        if type(self).restore_service is None:
+            return super().restore(actor, instance, reason)
+        return type(self).restore_service(actor=actor, instance=instance, reason=reason)
 
 
 class ServiceEditView(ObjectEditView):
@@ -229,6 +229,14 @@ class UnitDeleteView(ServiceDeleteView):
     delete_service = services.unit_delete
 
 
+class UnitVoidedView(ObjectVoidedListView):
+    model = Unit
+
+
+class UnitRestoreView(ServiceRestoreView):
+    model = Unit
+
+
 class ReconciliationView(ObjectViewMixin, View):
     """The month-by-month reconciliation of one unit x substance, as DESIGN.md computes it."""
 
@@ -291,6 +299,15 @@ class TransactionEditView(ServiceEditView):
 class TransactionDeleteView(ServiceDeleteView):
     model = Transaction
     delete_service = services.transaction_delete
+
+
+class TransactionVoidedView(ObjectVoidedListView):
+    model = Transaction
+
+
+class TransactionRestoreView(ServiceRestoreView):
+    model = Transaction
+    restore_service = services.transaction_restore
 
 
 class MonthlyReportView(ObjectViewMixin, View):
@@ -360,6 +377,52 @@ class LicenceEditView(ServiceEditView):
 class LicenceDeleteView(ServiceDeleteView):
     model = Licence
     delete_service = services.licence_delete
+
+
+class LicenceVoidedView(ObjectVoidedListView):
+    model = Licence
+
+
+class LicenceRestoreView(ServiceRestoreView):
+    model = Licence
+    restore_service = services.licence_restore
+
+
+# Cylinders, equipment and inspections: the generic void (object_delete with a reason) and restore.
+class CylinderDeleteView(ObjectDeleteView):
+    model = Cylinder
+
+
+class CylinderVoidedView(ObjectVoidedListView):
+    model = Cylinder
+
+
+class CylinderRestoreView(ObjectRestoreView):
+    model = Cylinder
+
+
+class EquipmentDeleteView(ObjectDeleteView):
+    model = Equipment
+
+
+class EquipmentVoidedView(ObjectVoidedListView):
+    model = Equipment
+
+
+class EquipmentRestoreView(ObjectRestoreView):
+    model = Equipment
+
+
+class InspectionDeleteView(ObjectDeleteView):
+    model = Inspection
+
+
+class InspectionVoidedView(ObjectVoidedListView):
+    model = Inspection
+
+
+class InspectionRestoreView(ObjectRestoreView):
+    model = Inspection
 
 
 # --- Flags -------------------------------------------------------------------------------------------------

@@ -183,8 +183,14 @@ def test_real_name_buyer_above_two_cylinders_in_30_days_across_stations(officer)
     assert rules(rule=FlagRule.REALNAME_VOLUME) == [(FlagRule.REALNAME_VOLUME, "H3")]
     flag = ReconciliationFlag.objects.get(rule=FlagRule.REALNAME_VOLUME)
     assert flag.unit == one and "3" in flag.detail
-    services.transaction_delete(actor=officer, instance=Transaction.objects.get(ref="H1"))
+    with pytest.raises(ValidationError):  # voiding needs a reason
+        services.transaction_delete(actor=officer, instance=Transaction.objects.get(ref="H1"))
+    services.transaction_delete(actor=officer, instance=Transaction.objects.get(ref="H1"), reason="entered twice")
     assert rules(rule=FlagRule.REALNAME_VOLUME) == []
+    voided = Transaction.all_objects.get(ref="H1")
+    assert voided.voided and not Transaction.objects.filter(ref="H1").exists()
+    services.transaction_restore(actor=officer, instance=voided, reason="was right")
+    assert rules(rule=FlagRule.REALNAME_VOLUME) == [(FlagRule.REALNAME_VOLUME, "H3")]
 
 
 def test_changing_a_lines_buyer_rechecks_the_former_buyer(officer):
@@ -240,7 +246,7 @@ def test_transaction_services_keep_balance_and_flags_current(officer, acetone):
     services.transaction_update(actor=officer, instance=count, data={"quantity": D("0.05"), "quantity_unit": "t"})
     count.refresh_from_db()
     assert count.base_quantity == 50 and rules(unit, rule=FlagRule.RECONCILIATION)
-    services.transaction_delete(actor=officer, instance=count)
+    services.transaction_delete(actor=officer, instance=count, reason="wrong count")
     assert rules(unit, rule=FlagRule.RECONCILIATION) == []
 
 
@@ -294,7 +300,7 @@ def test_a_reporter_sees_and_writes_only_own_units(reporter_setup, acetone):
         line(reporter, other, acetone, "purchase", 1, "2024-01-05", ref="OTHER")
     assert list(Transaction.objects.restrict(reporter).values_list("ref", flat=True)) == ["OWN"]
     with pytest.raises(PermissionDenied):
-        services.transaction_delete(actor=reporter, instance=Transaction.objects.get(ref="OWN"))
+        services.transaction_delete(actor=reporter, instance=Transaction.objects.get(ref="OWN"), reason="x")
 
 
 def test_a_reporter_without_an_organisation_sees_nothing(db):

@@ -316,7 +316,8 @@ def test_editing_a_real_name_sale_keeps_the_masked_buyer(client, county_officer)
     form = client.get(url).context["form"]
     data = {name: form.initial.get(name) or "" for name in ("ref", "direction", "quantity_unit", "counterparty",
                                                             "counterparty_name", "document_no", "notes")}
-    data.update(unit=unit.pk, substance=sub.pk, date="2024-02-01", quantity="2")
-    assert client.post(url, data).status_code == 302
+    data.update(unit=unit.pk, substance=sub.pk, date="2024-02-01", quantity="2", version=line.version)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
     line.refresh_from_db()
     assert (line.quantity, line.counterparty_id_number, line.counterparty_name) == (2, person, "扎西顿珠")
