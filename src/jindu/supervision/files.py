@@ -6,14 +6,17 @@ zip directory) decide what a file is, and the extension must agree. Files live u
 """
 
 import hashlib
+import logging
 import re
 import unicodedata
 import uuid
+import weakref
 import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,14 +119,47 @@ def check_upload(uploaded, allowed):
     return kind, name, size, digest.hexdigest()
 
 
+logger = logging.getLogger(__name__)
+
+
 def store(uploaded, kind):
     """Save a checked upload under a random name below MEDIA_ROOT; returns the storage name.
 
     The client's name is kept in the record, never in the path. Plain names (not FileFields) keep the audit
-    snapshots simple; a file written by a transaction that is rolled back stays behind as an orphan."""
+    snapshots simple. The file is written before its row; if the transaction (or savepoint) that writes the row
+    is rolled back, the file is removed again (:func:`remove_on_rollback`): no orphans."""
     name = f"supervision/{timezone.now():%Y}/{uuid.uuid4().hex}.{kind}"
     uploaded.seek(0)
-    return default_storage.save(name, uploaded)
+    name = default_storage.save(name, uploaded)
+    remove_on_rollback(name)
+    return name
+
+
+def remove_on_rollback(name):
+    """Delete the stored file ``name`` unless the current transaction commits.
+
+    Django has an ``on_commit`` hook but none for rollback. A rollback (of the whole transaction or of the
+    savepoint the file was written in) discards the ``on_commit`` callbacks registered inside it without calling
+    them, so the callback registered here is either called (committed: keep the file) or dropped unrun, and then
+    its finaliser removes the file. Outside a transaction (autocommit) there is nothing to roll back."""
+    if not connection.in_atomic_block:
+        return
+    state = {"committed": False}
+
+    def committed():
+        state["committed"] = True
+
+    weakref.finalize(committed, _remove_unless_committed, name, state)
+    transaction.on_commit(committed)
+
+
+def _remove_unless_committed(name, state):
+    if state["committed"]:
+        return
+    try:
+        default_storage.delete(name)
+    except OSError:  # logged, never raised: this runs while a rollback is being handled
+        logger.exception("could not remove %s after a rollback", name)
 
 
 def open_stored(name):
