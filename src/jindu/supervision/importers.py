@@ -112,7 +112,7 @@ class TaskDataset(Dataset):
             "目标值",
             parsers.Decimal(min_value=0),
             example="",
-            help=gettext_lazy("with a statistics figure; rates as fractions (1 = 100%)"),
+            help=gettext_lazy("with a statistics figure; rates as fractions (1 means all)"),
         ),
     )
 
