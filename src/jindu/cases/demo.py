@@ -9,7 +9,11 @@ For 2024-01-01 to 2024-06-30, region 540000, ``jindu stats`` then gives:
 - 5 drug-related fugitives captured;
 - seizures of 38.12 g in total (grams and kilograms) and the 10 triazolam tablets;
 - 5 eradication records with 14,200 wild and planted drug plants destroyed;
-- 3 interceptions with finding ``drug_user`` at the Naguqou first-class police checkpoint in Nagqu.
+- 3 interceptions with finding ``drug_user`` at the Naguqou first-class police checkpoint in Nagqu: the
+  three people are registered drug users of the persons part of the scenario, and the interceptions carry
+  their identity numbers (so each person's page lists the interception, and each interception finds its
+  person by the same keyed hash). When they are not registered yet, the persons part is loaded first
+  (it is idempotent: ``jindu demo`` loading it again after this part writes nothing new).
 Records just outside the period (December 2023, July and August 2024) make the period filter matter.
 
 Idempotent: every record is found by its natural key and written only when missing, through the
@@ -236,8 +240,37 @@ def load():
                 "plants": plants, "area_m2": decimal.Decimal(area), "latitude": decimal.Decimal(latitude),
                 "longitude": decimal.Decimal(longitude),
                 "case": Case.objects.get(case_no=case_no) if case_no else None})
+    registered = _registered_drug_users()
     for ref, checkpoint, region, on, name, finding in INTERCEPTIONS:
-        if not Interception.all_objects.filter(ref=ref).exists():
+        person = registered.get(name) if name else None
+        interception = Interception.all_objects.filter(ref=ref).first()
+        if interception is None:
             services.interception_create(actor=SYSTEM, data={
                 "ref": ref, "checkpoint": organisations[checkpoint], "region": _region(region), "intercepted_on": on,
-                "name": name, "finding": finding})
+                "name": name, "finding": finding, "id_number": person.id_number if person else ""})
+        elif person is not None and not interception.id_number:
+            services.interception_update(actor=SYSTEM, instance=interception, data={"id_number": person.id_number})
+
+
+def _registered_drug_users():
+    """{name: registered person} of the people found at Naguqou, from the persons part of the scenario
+    (loaded here first), through the persons app's selectors; {} without the persons app."""
+    from django.apps import apps
+
+    if not apps.is_installed("jindu.persons"):
+        return {}
+    from jindu.persons import demo as persons_demo
+    from jindu.persons import selectors as persons
+
+    names = [name for _ref, checkpoint, _region, _on, name, finding in INTERCEPTIONS
+             if name and checkpoint == NAGUQOU and finding == "drug_user"]
+
+    def found():
+        rows = persons.person_list(services.principal(SYSTEM)).filter(region__code="540602", name__in=names)
+        return {person.name: person for person in rows}
+
+    registered = found()
+    if len(registered) < len(names):
+        persons_demo.load()
+        registered = found()
+    return registered

@@ -40,3 +40,22 @@ def test_demo_gives_the_seed_figures_and_loads_once():
     before = [model.objects.count() for model in models] + [AuditLog.objects.count()]
     demo.load()
     assert [model.objects.count() for model in models] + [AuditLog.objects.count()] == before
+
+
+def test_the_naguqou_drug_users_are_the_registered_persons_of_the_scenario(county_officer):
+    """The three interceptions carry the identity numbers of the persons part's registered drug users: the
+    interception finds its person, and the person's records find the interception (one keyed hash)."""
+    from jindu.common.testing import create_user
+    from jindu.persons.selectors import person_by_id_number
+
+    from ..selectors import interceptions_with_id_number
+
+    demo.load()
+    officer = create_user("nagqu_officer", ["county_officer"], "540602")
+    found = Interception.objects.filter(finding="drug_user", intercepted_on__year=2024).order_by("intercepted_on")
+    assert found.count() == 3
+    for interception in found:
+        person = person_by_id_number(interception.id_number)
+        assert person is not None and person.name == interception.name, interception.ref
+        assert list(interceptions_with_id_number(officer, person.id_number)) == [interception]
+    assert not Interception.objects.get(ref="JC2023-DG-1010").id_number  # an unknown person stays unknown
