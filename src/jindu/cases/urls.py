@@ -11,11 +11,11 @@ app_name = "cases"
 def record_urls(model, prefix=None):
     """The pages of a voidable record type: list, detail, add/edit, void, voided list, restore."""
     name = model.__name__
+    voided_view, restore_view = views.voided_views(model)
     return model_urls(
         model, prefix=prefix, list_view=getattr(views, f"{name}ListView"),
         detail_view=getattr(views, f"{name}DetailView"), edit_view=getattr(views, f"{name}EditView"),
-        delete_view=getattr(views, f"{name}DeleteView"), voided_view=getattr(views, f"{name}VoidedView"),
-        restore_view=getattr(views, f"{name}RestoreView"),
+        delete_view=getattr(views, f"{name}DeleteView"), voided_view=voided_view, restore_view=restore_view,
     )
 
 

@@ -57,6 +57,13 @@ class RecordRestoreView(ObjectRestoreView):
         return services.record_restore(actor=actor, instance=instance, reason=reason)
 
 
+def voided_views(model):
+    """The voided-records page and the restore action of ``model`` (nothing to declare but the model)."""
+    name = model.__name__
+    return (type(f"{name}VoidedView", (RecordVoidedView,), {"model": model}),
+            type(f"{name}RestoreView", (RecordRestoreView,), {"model": model}))
+
+
 class ServiceEditView(ObjectEditView):
     """Create and update through the app's services: ``create_service`` and ``update_service`` name them."""
 
@@ -107,14 +114,6 @@ class OperationEditView(ServiceEditView):
 
 
 class OperationDeleteView(RecordDeleteView):
-    model = Operation
-
-
-class OperationVoidedView(RecordVoidedView):
-    model = Operation
-
-
-class OperationRestoreView(RecordRestoreView):
     model = Operation
 
 
@@ -192,14 +191,6 @@ class CaseDeleteView(RecordDeleteView):
     model = Case
 
 
-class CaseVoidedView(RecordVoidedView):
-    model = Case
-
-
-class CaseRestoreView(RecordRestoreView):
-    model = Case
-
-
 # --- Suspects and identities -------------------------------------------------------------------
 
 
@@ -228,14 +219,6 @@ class SuspectEditView(PrefilledCaseMixin, ServiceEditView):
 
 
 class SuspectDeleteView(RecordDeleteView):
-    model = Suspect
-
-
-class SuspectVoidedView(RecordVoidedView):
-    model = Suspect
-
-
-class SuspectRestoreView(RecordRestoreView):
     model = Suspect
 
 
@@ -281,14 +264,6 @@ class SeizureDeleteView(RecordDeleteView):
     model = Seizure
 
 
-class SeizureVoidedView(RecordVoidedView):
-    model = Seizure
-
-
-class SeizureRestoreView(RecordRestoreView):
-    model = Seizure
-
-
 # --- Fugitives, eradication, interceptions -----------------------------------------------------
 
 
@@ -315,14 +290,6 @@ class FugitiveDeleteView(RecordDeleteView):
     model = Fugitive
 
 
-class FugitiveVoidedView(RecordVoidedView):
-    model = Fugitive
-
-
-class FugitiveRestoreView(RecordRestoreView):
-    model = Fugitive
-
-
 class EradicationListView(ObjectListView):
     model = Eradication
     queryset = Eradication.objects.select_related("region", "case")
@@ -346,14 +313,6 @@ class EradicationDeleteView(RecordDeleteView):
     model = Eradication
 
 
-class EradicationVoidedView(RecordVoidedView):
-    model = Eradication
-
-
-class EradicationRestoreView(RecordRestoreView):
-    model = Eradication
-
-
 class InterceptionListView(ObjectListView):
     model = Interception
     queryset = Interception.objects.select_related("region", "checkpoint")
@@ -374,12 +333,4 @@ class InterceptionEditView(ServiceEditView):
 
 
 class InterceptionDeleteView(RecordDeleteView):
-    model = Interception
-
-
-class InterceptionVoidedView(RecordVoidedView):
-    model = Interception
-
-
-class InterceptionRestoreView(RecordRestoreView):
     model = Interception
