@@ -148,6 +148,16 @@ def id_hash(number):
     return blind_index(number) if number else ""
 
 
+def buyer_for(user, record, id_field, buyer_unit_id, masked):
+    """What ``user`` sees of a record's buyer: the buying unit, the masked name and ID number, or, for roles
+    without the record's identity category, "a natural person (real-name sale)"."""
+    from jindu.common.fieldrules import readable
+
+    if buyer_unit_id or not getattr(record, id_field) or readable(user, type(record), id_field):
+        return masked
+    return str(_("a natural person (real-name sale)"))
+
+
 def unit_visible_to(user, unit, action="view"):
     """In memory, the company reporter half of the rule (the region half is ``object_in_scope``)."""
     organisation_id = reporter_organisation_id(user)
@@ -443,6 +453,11 @@ class Transaction(IdentityHashes, UnitRecord):
             name = mask_name(self.counterparty_name) if self.counterparty_name else ""
             return f"{name} {mask_id_number(self.counterparty_id_number)}".strip()
         return ""
+
+    def counterparty_for(self, user):
+        """The counterparty for ``user``: a role without the identity field category (company reporters) is told
+        only that the buyer was a natural person."""
+        return buyer_for(user, self, "counterparty_id_number", self.counterparty_unit_id, self.counterparty_display)
 
 
 class StockBalance(UnitScopedModel):

@@ -18,6 +18,7 @@ from .models import (
     Substance,
     Transaction,
     Unit,
+    buyer_for,
 )
 
 STATE_CLASSES = {"valid": "bg-green-lt", "expiring": "bg-yellow-lt", "expired": "bg-red-lt", "pending": "bg-blue-lt"}
@@ -73,6 +74,9 @@ class TransactionTable(BaseTable):
         model = Transaction
         fields = ("ref", "date", "unit", "substance", "direction", "quantity", "quantity_unit", "base_quantity",
                   "counterparty", "document_no")
+
+    def render_counterparty(self, value, record):
+        return record.counterparty_for(self.request.user) if self.request is not None else value
 
     def render_quantity(self, value):
         return format(value.normalize(), "f")
@@ -143,7 +147,9 @@ class InspectionTable(BaseTable):
         return "—"
 
 
-def masked_buyer(event):
+def masked_buyer(event, user=None):
+    """A cylinder event's or equipment sale's buyer; with ``user``, as that user may see it (``buyer_for``)."""
     if event.buyer_unit_id:
         return str(event.buyer_unit)
-    return f"{mask_name(event.buyer_name) or ''} {mask_id_number(event.buyer_id_number) or ''}".strip()
+    masked = f"{mask_name(event.buyer_name) or ''} {mask_id_number(event.buyer_id_number) or ''}".strip()
+    return masked if user is None else buyer_for(user, event, "buyer_id_number", None, masked)

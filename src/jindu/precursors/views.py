@@ -508,7 +508,7 @@ class CylinderDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, cylinder):
         events = cylinder.events.select_related("buyer_unit", "transaction").order_by("date", "id")
-        return {"events": [(event, tables.masked_buyer(event)) for event in events],
+        return {"events": [(event, tables.masked_buyer(event, request.user)) for event in events],
                 "can_record": request.user.has_perm("precursors.add_cylinderevent")}
 
 
@@ -601,7 +601,7 @@ class EquipmentDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, equipment):
         sales = equipment.sales.select_related("buyer_unit").order_by("-date", "-id")
-        return {"sales": [(sale, tables.masked_buyer(sale)) for sale in sales],
+        return {"sales": [(sale, tables.masked_buyer(sale, request.user)) for sale in sales],
                 "can_record": request.user.has_perm("precursors.add_equipmentsale")}
 
 
