@@ -16,6 +16,7 @@ through the upload page (HTTP status < 500).
 """
 
 import csv
+import functools
 import io
 import math
 import os
@@ -69,6 +70,7 @@ ID_NUMBERS = st.builds(
 )
 
 
+@functools.cache
 def cell_values(column):
     """A strategy of cell values for ``column``: its example, values of its kind, and hostile text."""
     parser = column.parser
