@@ -20,6 +20,7 @@ app_name = "precursors"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("alerts/overdue-rectifications/", views.overdue_alert, name="overdue_alert"),
     *model_urls(Unit, list_view=views.UnitListView, detail_view=views.UnitDetailView, edit_view=views.UnitEditView,
                 delete_view=views.UnitDeleteView, voided_view=views.UnitVoidedView, restore_view=views.UnitRestoreView),
     path("units/<int:pk>/reconciliation/<int:substance_pk>/", views.ReconciliationView.as_view(),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -39,6 +40,7 @@ from .models import (
     Substance,
     Transaction,
     Unit,
+    reporter_organisation_id,
 )
 from .reconciliation import reconcile
 
@@ -103,6 +105,9 @@ def overview(request):
     region = user.scope_region
     if region is None:
         raise PermissionDenied
+    if reporter_organisation_id(user) is not None:
+        # The figures are the whole region's: a company reporter sees their own units instead.
+        return HttpResponseRedirect(reverse("precursors:unit_list"))
     form, start, end = _period(request)
     context = {
         "form": form, "region": region, "date_from": start, "date_to": end,
@@ -115,6 +120,15 @@ def overview(request):
         "overdue": selectors.overdue_inspections(user)[:10],
     }
     return TemplateResponse(request, "precursors/overview.html", context)
+
+
+def overdue_alert(request):
+    """The header's alert of overdue rectifications (beside the notification bell), loaded by htmx after the
+    page so that no page pays a query for it: rectifications past their deadline and not done, of the
+    inspections the user may see (a company reporter: their own units'). Empty without any."""
+    user = request.user
+    count = selectors.overdue_inspections(user).count() if user.has_perm("precursors.view_inspection") else 0
+    return TemplateResponse(request, "precursors/includes/overdue_alert.html", {"count": count})
 
 
 # --- Catalogue ------------------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ pytestmark = pytest.mark.django_db
 
 CATALOGUE = ("substance", "equipmenttype", "checklistitem")  # not scoped: the same for every region
 BUYER_ID, BUYER_NAME, BUYER_PHONE, CONTACT_PHONE = id_number(77), "扎西顿珠", "13908907777", "13989016666"
-ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-                   r"(?![0-9A-Za-z])")
+ID_RE = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"(?![0-9A-Za-z])"
+)
 MASKED_ID, MASKED_NAME = mask_id_number(BUYER_ID), mask_name(BUYER_NAME)
 PHONE_RE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
@@ -40,29 +42,59 @@ def records(region_code, organisation=None, actor=None):
     actor = actor or create_user(f"clerk{region_code}", ["county_officer"], region_code)
     unit = make_unit(region_code, organisation=organisation, kind="gas_filling", contact_phone=CONTACT_PHONE)
     sub = substance()
-    licence = Licence.objects.create(unit=unit, substance=sub, number="L" + region_code, kind="purchase",
-                                     valid_from=datetime.date(2024, 1, 1), valid_until=datetime.date(2026, 12, 31))
+    licence = Licence.objects.create(
+        unit=unit,
+        substance=sub,
+        number="L" + region_code,
+        kind="purchase",
+        valid_from=datetime.date(2024, 1, 1),
+        valid_until=datetime.date(2026, 12, 31),
+    )
     line = tx(unit, sub, "sale", "3", "2024-01-06", counterparty_id_number=BUYER_ID, counterparty_name=BUYER_NAME)
     tx(unit, sub, "stocktake", "80", "2024-01-31")
     services.reconcile_pairs([(unit.pk, sub.pk)], buyer_ids=[BUYER_ID])
     flag = ReconciliationFlag.objects.filter(unit=unit).first()
-    cylinder = services.cylinder_create(actor=actor, data={
-        "serial": "QP" + region_code, "unit": unit, "filed_on": datetime.date(2024, 1, 2)})
+    cylinder = services.cylinder_create(
+        actor=actor, data={"serial": "QP" + region_code, "unit": unit, "filed_on": datetime.date(2024, 1, 2)}
+    )
     services.cylinder_event_record(actor=actor, cylinder=cylinder, kind="filling", date=datetime.date(2024, 1, 3))
-    services.cylinder_event_record(actor=actor, cylinder=cylinder, kind="sale", date=datetime.date(2024, 1, 4),
-                                   buyer_name=BUYER_NAME, buyer_id_number=BUYER_ID, buyer_phone=BUYER_PHONE)
+    services.cylinder_event_record(
+        actor=actor,
+        cylinder=cylinder,
+        kind="sale",
+        date=datetime.date(2024, 1, 4),
+        buyer_name=BUYER_NAME,
+        buyer_id_number=BUYER_ID,
+        buyer_phone=BUYER_PHONE,
+    )
     kettle, _ = EquipmentType.objects.get_or_create(name_zh="玻璃反应釜")
-    equipment = Equipment.objects.create(unit=unit, equipment_type=kettle, serial="K" + region_code, quantity=5,
-                                         registered_on=datetime.date(2024, 1, 1))
-    services.equipment_sale_record(actor=actor, equipment=equipment, data={
-        "date": datetime.date(2024, 2, 1), "quantity": 1, "buyer_name": BUYER_NAME, "buyer_id_number": BUYER_ID,
-        "buyer_phone": BUYER_PHONE})
+    equipment = Equipment.objects.create(
+        unit=unit, equipment_type=kettle, serial="K" + region_code, quantity=5, registered_on=datetime.date(2024, 1, 1)
+    )
+    services.equipment_sale_record(
+        actor=actor,
+        equipment=equipment,
+        data={
+            "date": datetime.date(2024, 2, 1),
+            "quantity": 1,
+            "buyer_name": BUYER_NAME,
+            "buyer_id_number": BUYER_ID,
+            "buyer_phone": BUYER_PHONE,
+        },
+    )
     inspection = Inspection.objects.create(ref="I" + region_code, unit=unit, date=datetime.date(2024, 4, 1))
-    photo = InspectionPhoto.objects.create(inspection=inspection, image="precursors/none.png",
-                                           content_type="image/png")
-    return {"unit": unit, "transaction": line, "licence": licence, "reconciliationflag": flag,
-            "cylinder": cylinder, "equipment": equipment, "inspection": inspection, "inspectionphoto": photo,
-            "substance": sub}
+    photo = InspectionPhoto.objects.create(inspection=inspection, image="precursors/none.png", content_type="image/png")
+    return {
+        "unit": unit,
+        "transaction": line,
+        "licence": licence,
+        "reconciliationflag": flag,
+        "cylinder": cylinder,
+        "equipment": equipment,
+        "inspection": inspection,
+        "inspectionphoto": photo,
+        "substance": sub,
+    }
 
 
 def record_routes():
@@ -77,15 +109,22 @@ def record_routes():
 
 
 def path_for(route, objects):
-    name_model = {"reconciliationflag": "reconciliationflag", "inspectionphoto": "inspectionphoto",
-                  "photos": "inspectionphoto", "flags": "reconciliationflag", "units": "unit",
-                  "transactions": "transaction", "licences": "licence", "cylinders": "cylinder",
-                  "equipment": "equipment", "inspections": "inspection"}
+    name_model = {
+        "reconciliationflag": "reconciliationflag",
+        "inspectionphoto": "inspectionphoto",
+        "photos": "inspectionphoto",
+        "flags": "reconciliationflag",
+        "units": "unit",
+        "transactions": "transaction",
+        "licences": "licence",
+        "cylinders": "cylinder",
+        "equipment": "equipment",
+        "inspections": "inspection",
+    }
     first = route.split("/")[1]
     obj = objects[name_model[first]]
     path = "/" + route.replace("<int:pk>", str(obj.pk))
-    return (path.replace("<int:substance_pk>", str(objects["substance"].pk))
-            .replace("<slug:step>", "assign"))
+    return path.replace("<int:substance_pk>", str(objects["substance"].pk)).replace("<slug:step>", "assign")
 
 
 def test_every_record_view_answers_404_for_another_county(client, county_officer):
@@ -114,8 +153,10 @@ def test_voided_records_of_another_county_cannot_be_restored(client, county_offi
     clerk = create_user("clerk2", ["county_officer"], "542523")
     services.licence_delete(actor=clerk, instance=other["licence"], reason="entered twice")
     client.force_login(county_officer)
-    assert client.post(reverse("precursors:licence_restore", args=[other["licence"].pk]),
-                       {"reason": "x"}).status_code == 404
+    assert (
+        client.post(reverse("precursors:licence_restore", args=[other["licence"].pk]), {"reason": "x"}).status_code
+        == 404
+    )
     assert Licence.all_objects.get(pk=other["licence"].pk).voided
     assert str(other["licence"].number) not in client.get(reverse("precursors:licence_voided")).content.decode()
 
@@ -125,12 +166,24 @@ def test_voided_records_of_another_county_cannot_be_restored(client, county_offi
 
 def leak_urls(objects):
     """Every GET page and API resource of the app about the reporter's own unit, and the exports."""
-    result = ["/precursors/", "/api/v1/precursors/units", "/api/v1/precursors/transactions",
-              "/api/v1/precursors/cylinders", "/api/v1/precursors/equipment", "/api/v1/precursors/inspections",
-              "/api/v1/precursors/flags", "/api/v1/precursors/licences",
-              "/data/transactions/export/?format=csv", "/data/units/export/?format=csv"]
-    for api in ("units/{}".format(objects["unit"].pk), "transactions/{}".format(objects["transaction"].pk),
-                "cylinders/{}".format(objects["cylinder"].pk), "equipment/{}".format(objects["equipment"].pk)):
+    result = [
+        "/precursors/",
+        "/api/v1/precursors/units",
+        "/api/v1/precursors/transactions",
+        "/api/v1/precursors/cylinders",
+        "/api/v1/precursors/equipment",
+        "/api/v1/precursors/inspections",
+        "/api/v1/precursors/flags",
+        "/api/v1/precursors/licences",
+        "/data/transactions/export/?format=csv",
+        "/data/units/export/?format=csv",
+    ]
+    for api in (
+        "units/{}".format(objects["unit"].pk),
+        "transactions/{}".format(objects["transaction"].pk),
+        "cylinders/{}".format(objects["cylinder"].pk),
+        "equipment/{}".format(objects["equipment"].pk),
+    ):
         result.append("/api/v1/precursors/" + api)
     for name, route in record_routes():
         if name.startswith(CATALOGUE) or name.endswith(("_restore", "_action", "_delete")) or name == "inspectionphoto":
@@ -185,9 +238,11 @@ def test_a_database_dump_holds_no_plaintext_buyer_id_number(company_unit):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table, column in (("precursors_transaction", "counterparty_id_number"),
-                              ("precursors_cylinderevent", "buyer_id_number"),
-                              ("precursors_equipmentsale", "buyer_id_number")):
+        for table, column in (
+            ("precursors_transaction", "counterparty_id_number"),
+            ("precursors_cylinderevent", "buyer_id_number"),
+            ("precursors_equipmentsale", "buyer_id_number"),
+        ):
             cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> ''")
             stored = [row[0] for row in cursor.fetchall()]
             assert stored and all(BUYER_ID not in value for value in stored), table
@@ -196,7 +251,7 @@ def test_a_database_dump_holds_no_plaintext_buyer_id_number(company_unit):
     from jindu.precursors.filtersets import CylinderFilterSet, TransactionFilterSet
 
     assert line.pk in TransactionFilterSet({"q": BUYER_ID}, queryset=Transaction.objects.all()).qs.values_list(
-        "pk", flat=True)
+        "pk", flat=True
+    )
     assert not TransactionFilterSet({"q": id_number(78)}, queryset=Transaction.objects.all()).qs.exists()
-    assert list(CylinderFilterSet({"q": BUYER_ID}, queryset=Cylinder.objects.all()).qs) == [
-        company_unit[1]["cylinder"]]
+    assert list(CylinderFilterSet({"q": BUYER_ID}, queryset=Cylinder.objects.all()).qs) == [company_unit[1]["cylinder"]]

@@ -321,3 +321,30 @@ def test_editing_a_real_name_sale_keeps_the_masked_buyer(client, county_officer)
     assert response.status_code == 302, response.context["form"].errors
     line.refresh_from_db()
     assert (line.quantity, line.counterparty_id_number, line.counterparty_name) == (2, person, "扎西顿珠")
+
+
+def test_overdue_rectifications_alert_in_the_header(client, county_officer, other_county_officer):
+    unit = make_unit("540102")
+    Inspection.objects.create(ref="OD1", unit=unit, date=datetime.date(2024, 3, 1), rectification_required=True,
+                              rectification_deadline=datetime.date(2024, 3, 31))
+    Inspection.objects.create(ref="OD2", unit=unit, date=datetime.date(2024, 3, 1), rectification_required=True,
+                              rectification_deadline=datetime.date(2024, 3, 31),
+                              rectified_on=datetime.date(2024, 3, 20))
+    Inspection.objects.create(ref="OD3", unit=unit, date=datetime.date.today(), rectification_required=True,
+                              rectification_deadline=datetime.date.today() + datetime.timedelta(days=5))
+    client.force_login(county_officer)
+    page = client.get(reverse("precursors:unit_list")).content.decode()
+    assert reverse("precursors:overdue_alert") in page  # loaded after the page, beside the bell
+    alert = client.get(reverse("precursors:overdue_alert")).content.decode()
+    assert "?overdue=true" in alert and ">1</span>" in alert
+    client.force_login(other_county_officer)
+    assert "overdue" not in client.get(reverse("precursors:overdue_alert")).content.decode()
+
+
+def test_a_company_reporter_gets_their_units_not_the_region_overview(client, db):
+    from jindu.core.models import Organisation
+
+    company = Organisation.objects.create(name="拉萨某化工", kind="company", region=region("540102"))
+    client.force_login(create_user("reporter", ["company_reporter"], "540102", organisation=company))
+    response = client.get(reverse("precursors:overview"))
+    assert response.status_code == 302 and response["Location"] == reverse("precursors:unit_list")
