@@ -144,6 +144,23 @@ def test_the_overview(client, officer, busy_unit):
     assert response.status_code == 200
     assert response.context["stats"] == {"units": 1, "transactions": 3, "flagged_discrepancies": 1}
     assert any(row["region"].code == "540100" and row["units"] == 1 for row in response.context["by_prefecture"])
+    # "Zero diversion": the flags still open (any rule, today), on the page; a resolved flag leaves the figure.
+    open_now = ReconciliationFlag.objects.filter(active=True, status__in=[FlagStatus.OPEN, FlagStatus.ASSIGNED])
+    assert response.context["unresolved"] == open_now.count() >= 1
+    html = response.content.decode()
+    assert f'id="figure-unresolved">{open_now.count()}<' in html
+    from jindu.precursors.services import flag_resolve
+
+    flag_resolve(actor=officer, flag=open_now.first(), resolution="账实相符，系录入错误")
+    again = client.get(reverse("precursors:overview") + "?date_from=2024-01-01&date_to=2024-06-30")
+    assert again.context["unresolved"] == response.context["unresolved"] - 1
+
+
+def test_no_system_check_warning_about_the_stocktake_index():
+    """The covering index is declared with key columns only: SQLite has no INCLUDE (models.W040)."""
+    from django.core import checks
+
+    assert [m.id for m in checks.run_checks() if m.id == "models.W040"] == []
 
 
 def test_the_list_page_query_count_does_not_grow_with_rows(client, county_officer, django_assert_max_num_queries):
