@@ -41,6 +41,8 @@ OFFENCES = ["trafficking", "smuggling", "transport", "manufacture", "possession"
             "drug_use", "precursor", "other"]
 CHANNELS = ["postal", "road", "border_port", "online", "other", ""]
 FINDINGS = ["drug_user", "drug_driving", "trafficking", "other"]
+# Every record is live (not voided) at version 1; the statistics indexes hold live rows only.
+LIVE_COLUMNS, LIVE = ("voided", "version", "void_reason"), (False, 1, "")
 
 
 # --- The hand-written query ------------------------------------------------------------------------
@@ -48,30 +50,30 @@ FINDINGS = ["drug_user", "drug_driving", "trafficking", "other"]
 HAND_SQL = """
 SELECT 'case', c.case_type, c.offence, COUNT(*), 0
   FROM cases_case c JOIN core_region g ON g.id = c.region_id
- WHERE c.filed_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT c.voided AND c.filed_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
  GROUP BY c.case_type, c.offence
 UNION ALL
 SELECT 'suspect', '', '', COUNT(*), SUM(CASE WHEN s.nationality <> 'CN' THEN 1 ELSE 0 END)
   FROM cases_suspect s JOIN core_region g ON g.id = s.region_id
- WHERE s.arrested_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT s.voided AND s.arrested_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
 SELECT 'fugitive', '', '', COUNT(*), 0
   FROM cases_fugitive f JOIN core_region g ON g.id = f.region_id
- WHERE f.captured_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT f.voided AND f.captured_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
 SELECT 'seizure', d.code, CASE WHEN z.unit IN ('g', 'kg') THEN 'g' ELSE z.unit END,
        SUM(CASE WHEN z.unit = 'kg' THEN z.quantity * 1000 ELSE z.quantity END), 0
   FROM cases_seizure z JOIN core_region g ON g.id = z.region_id JOIN core_drug d ON d.id = z.drug_id
- WHERE z.seized_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT z.voided AND z.seized_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
  GROUP BY d.code, CASE WHEN z.unit IN ('g', 'kg') THEN 'g' ELSE z.unit END
 UNION ALL
 SELECT 'eradication', '', '', COUNT(*), COALESCE(SUM(e.plants), 0)
   FROM cases_eradication e JOIN core_region g ON g.id = e.region_id
- WHERE e.found_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT e.voided AND e.found_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
 UNION ALL
 SELECT 'interception', i.finding, '', COUNT(*), 0
   FROM cases_interception i JOIN core_region g ON g.id = i.region_id
- WHERE i.intercepted_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
+ WHERE NOT i.voided AND i.intercepted_on BETWEEN %(start)s AND %(end)s AND g.path LIKE %(prefix)s
  GROUP BY i.finding
 """
 
@@ -164,18 +166,18 @@ def generate(connection, cases, seed=20240630):
             region, day = rng.choice(counties), rng.randrange(DAYS)
             case_region[pk], case_day[pk] = region, day
             yield (pk, STAMP, STAMP, f"B{pk:09d}", region, days[day], rng.choice(CASE_TYPES), rng.choice(OFFENCES),
-                   rng.choice(CHANNELS), None, "", "open", False)
+                   rng.choice(CHANNELS), None, "", "open", False, *LIVE)
 
     def identity_rows():
         for pk in range(1, cases + 1):
-            yield (pk, STAMP, STAMP, "", "CN", "", f"P{pk}", "", None)
+            yield (pk, STAMP, STAMP, "", "", "CN", "", f"P{pk}", "", None)
 
     def suspect_rows():
         for pk in range(1, 2 * cases + 1):
             case = rng.randrange(1, cases + 1)
             arrested = days[case_day[case] + rng.randrange(0, 21)] if rng.random() < 0.85 else None
-            yield (pk, STAMP, STAMP, case, case_region[case], rng.randrange(1, cases + 1), f"S{pk}", "",
-                   rng.choice(NATIONALITIES), "", "", None, "", arrested, "", "")
+            yield (pk, STAMP, STAMP, case, case_region[case], rng.randrange(1, cases + 1), f"S{pk}", "", "",
+                   rng.choice(NATIONALITIES), "", "", None, "", arrested, "", "", *LIVE)
 
     def seizure_rows():
         for pk in range(1, 2 * cases + 1):
@@ -183,47 +185,47 @@ def generate(connection, cases, seed=20240630):
             unit = rng.choice(UNITS)
             quantity = "{:.3f}".format(rng.uniform(0.01, 2.0) if unit == "kg" else rng.uniform(0.1, 500.0))
             yield (pk, STAMP, STAMP, f"Z{pk:010d}", case, case_region[case], rng.choice(drugs), quantity, unit,
-                   days[case_day[case] + rng.randrange(0, 11)], "", "")
+                   days[case_day[case] + rng.randrange(0, 11)], "", "", *LIVE)
 
     def fugitive_rows():
         for pk in range(1, cases // 10 + 1):
             wanted = rng.randrange(DAYS)
             captured = days[wanted + rng.randrange(0, 30)] if rng.random() < 0.6 else None
-            yield (pk, STAMP, STAMP, f"T{pk:09d}", f"F{pk}", "", rng.choice(counties), days[wanted], captured, None,
-                   "")
+            yield (pk, STAMP, STAMP, f"T{pk:09d}", f"F{pk}", "", "", rng.choice(counties), days[wanted], captured,
+                   None, "", *LIVE)
 
     def eradication_rows():
         for pk in range(1, cases // 20 + 1):
             yield (pk, STAMP, STAMP, f"R{pk:09d}", rng.choice(counties), days[rng.randrange(DAYS)],
-                   rng.choice(["cannabis", "poppy"]), True, rng.randrange(0, 5000), None, None, None, None, "")
+                   rng.choice(["cannabis", "poppy"]), True, rng.randrange(0, 5000), None, None, None, None, "", *LIVE)
 
     def interception_rows():
         for pk in range(1, cases // 5 + 1):
             yield (pk, STAMP, STAMP, f"J{pk:09d}", checkpoint.pk, rng.choice(counties), days[rng.randrange(DAYS)], "",
-                   "", rng.choice(FINDINGS), "")
+                   "", "", rng.choice(FINDINGS), "", *LIVE)
 
     with transaction.atomic():
         _insert(connection, "cases_case", ["id", "created", "last_updated", "case_no", "region_id", "filed_on",
                                            "case_type", "offence", "channel", "operation_id", "summary", "status",
-                                           "notable"], case_rows())
-        _insert(connection, "cases_identity", ["id", "created", "last_updated", "id_number", "nationality",
+                                           "notable", *LIVE_COLUMNS], case_rows())
+        _insert(connection, "cases_identity", ["id", "created", "last_updated", "id_number", "id_hash", "nationality",
                                                "passport_no", "name", "sex", "birth_date"], identity_rows())
         _insert(connection, "cases_suspect", ["id", "created", "last_updated", "case_id", "region_id",
-                                              "identity_id", "name",
-                                              "id_number", "nationality", "passport_no", "sex", "birth_date", "role",
-                                              "arrested_on", "measure", "notes"], suspect_rows())
+                                              "identity_id", "name", "id_number", "id_hash", "nationality",
+                                              "passport_no", "sex", "birth_date", "role", "arrested_on", "measure",
+                                              "notes", *LIVE_COLUMNS], suspect_rows())
         _insert(connection, "cases_seizure", ["id", "created", "last_updated", "evidence_no", "case_id", "region_id",
-                                              "drug_id", "quantity", "unit", "seized_on", "place", "notes"],
-                seizure_rows())
+                                              "drug_id", "quantity", "unit", "seized_on", "place", "notes",
+                                              *LIVE_COLUMNS], seizure_rows())
         _insert(connection, "cases_fugitive", ["id", "created", "last_updated", "fugitive_no", "name", "id_number",
-                                               "region_id", "wanted_since", "captured_on", "capturing_unit_id",
-                                               "notes"], fugitive_rows())
+                                               "id_hash", "region_id", "wanted_since", "captured_on",
+                                               "capturing_unit_id", "notes", *LIVE_COLUMNS], fugitive_rows())
         _insert(connection, "cases_eradication", ["id", "created", "last_updated", "ref", "region_id", "found_on",
                                                   "species", "wild", "plants", "area_m2", "latitude", "longitude",
-                                                  "case_id", "notes"], eradication_rows())
+                                                  "case_id", "notes", *LIVE_COLUMNS], eradication_rows())
         _insert(connection, "cases_interception", ["id", "created", "last_updated", "ref", "checkpoint_id",
-                                                   "region_id", "intercepted_on", "id_number", "name", "finding",
-                                                   "notes"], interception_rows())
+                                                   "region_id", "intercepted_on", "id_number", "id_hash", "name",
+                                                   "finding", "notes", *LIVE_COLUMNS], interception_rows())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in ("cases_case", "cases_identity", "cases_suspect", "cases_seizure", "cases_fugitive",
