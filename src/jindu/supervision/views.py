@@ -217,8 +217,9 @@ class OfficeListView(ObjectListView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if not access.is_office_staff(request.user):
-            response.context_data["add_url"] = None
+        if not access.is_office_staff(request.user) and response.context_data is not None:
+            for name in ("add_url", "voided_url", "import_dataset"):
+                response.context_data[name] = None
         return response
 
 
@@ -327,6 +328,7 @@ class TaskListView(OfficeListView):
     table_class = TaskTable
     filterset_class = filtersets.TaskFilterSet
     template_name = "supervision/task_list.html"
+    export_dataset = "tasks"
 
 
 class TaskDetailView(ObjectDetailView):
