@@ -94,10 +94,10 @@ def generate(units, transactions, years):
             started = time.perf_counter()
             cursor.execute(f"""
                 INSERT INTO precursors_transaction (ref, unit_id, substance_id, direction, quantity, quantity_unit,
-                    base_quantity, date, month, counterparty_id_number, counterparty_name, document_no, notes,
-                    created, last_updated)
+                    base_quantity, date, month, counterparty_id_number, counterparty_id_hash, counterparty_name,
+                    document_no, notes, version, voided, void_reason, created, last_updated)
                 SELECT 'B' || k, p.unit_id, p.substance_id, g.direction, g.quantity, 'kg', g.quantity,
-                       g.month_date + g.day_offset, g.month_date, '', '', '', '', now(), now()
+                       g.month_date + g.day_offset, g.month_date, '', '', '', '', '', 1, FALSE, '', now(), now()
                 FROM (
                     SELECT k, k % {len(pairs)} AS pair_no, mo,
                            make_date((2022 + mo / 12)::int, (mo % 12 + 1)::int, 1) AS month_date,
@@ -179,7 +179,7 @@ def main():
                                         ELSE 0 END))
                            OVER (PARTITION BY t.unit_id, t.substance_id ORDER BY t.month) AS cum
                     FROM precursors_transaction t JOIN precursors_unit u ON u.id = t.unit_id
-                    JOIN core_region r ON r.id = u.region_id WHERE r.path LIKE %s
+                    JOIN core_region r ON r.id = u.region_id WHERE r.path LIKE %s AND NOT t.voided
                     GROUP BY t.unit_id, t.substance_id, t.month) x""", [root.path + "%"])
             return cursor.fetchone()[0]
 
