@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.views import View
 
 from jindu.common.importing.exporting import CONTENT_TYPES
+from jindu.common.ratelimit import RateLimited, check, too_many_requests
 from jindu.common.views import ObjectListView
 from jindu.core.views import home as welcome
 
@@ -130,6 +131,10 @@ def unodc_export(request):
     form = UnodcExportForm(request.GET or None, user=user,
                            initial={"year": datetime.date.today().year - 1, "region": user.scope_region})
     if form.is_bound and form.is_valid():
+        try:
+            check(request, "export")  # the export engine's rate (per user and address)
+        except RateLimited as limited:
+            return too_many_requests(request, limited)
         region = form.cleaned_data["region"] or user.scope_region
         year = form.cleaned_data["year"]
         buffer = io.BytesIO()
