@@ -312,3 +312,17 @@ def test_every_record_view_answers_404_for_another_county(client, county_officer
                 f"/api/v1/persons/{path}/{pk}", json.dumps({"reason": "核查"}), content_type="application/json"
             )
             assert response.status_code == 404, path
+
+
+def test_the_person_page_lists_open_violations_but_not_sealed_ones(client, county_officer):
+    person = f.person()
+    open_one = violation(person, decision_no="拉公(治)决字〔2026〕7号")
+    sealed_one = violation(person, D(2025, 3, 12), decision_no="拉公(治)决字〔2025〕3号")
+    call_command("seal_records", stdout=io.StringIO())
+    client.force_login(county_officer)
+    html = client.get(reverse("persons:person", args=[person.pk])).content.decode()
+    assert open_one.decision_no in html and sealed_one.decision_no not in html
+    worker = create_user("worker_v", ["community_worker"], "540102")
+    f.episode(person, "community_detox", D(2024, 1, 1), community_worker=worker)
+    client.force_login(worker)
+    assert open_one.decision_no not in client.get(reverse("persons:person", args=[person.pk])).content.decode()
