@@ -189,9 +189,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(env, workers, threads):
+def start_server(env, workers, threads, wsgi="jindu.outreach.quiz.wsgi"):
     port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "jindu.wsgi", "--bind", f"127.0.0.1:{port}",
+    command = [str(Path(sys.executable).parent / "gunicorn"), wsgi, "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--backlog", "2048", "--log-level", "error"]
     if threads > 1:  # gthread: a worker waiting for PostgreSQL's commit or Redis serves other requests meanwhile
         command += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5"]
@@ -321,6 +321,8 @@ def main():
     parser.add_argument("--burst", type=int, default=50, help="size of the class starting together")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (gthread); 1: sync workers")
+    parser.add_argument("--wsgi", default="jindu.outreach.quiz.wsgi",
+                        help="WSGI module: the quiz servers' entry (short stack for /quiz/api/) or jindu.wsgi")
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -332,7 +334,7 @@ def main():
     env = environment(args, work)
     report = {"setup": {"past_attempts": args.past, "clients": args.clients, "seconds_per_phase": args.seconds,
                         "workers": args.workers, "threads": args.threads, "cores": os.cpu_count(),
-                        "server": "gunicorn gthread" if args.threads > 1 else "gunicorn sync",
+                        "server": ("gunicorn gthread" if args.threads > 1 else "gunicorn sync") + " " + args.wsgi,
                         "database": "postgresql", "redis": True}}
     prepared = subprocess.run([sys.executable, __file__, "--_prepare", json.dumps(vars(args)), str(work)], env=env,
                               capture_output=True, text=True)
@@ -342,7 +344,7 @@ def main():
     report["setup"].update(generated=info["generated"])
     codes = info["codes"]
     clear_redis(args.redis_url)
-    server, url = start_server(env, args.workers, args.threads)
+    server, url = start_server(env, args.workers, args.threads, args.wsgi)
     try:
         run_wrk("ping.lua", url, args.clients, 3)  # warm up: connections, caches, first imports
         ceiling_before = run_wrk("ping.lua", url, args.clients, args.seconds)

@@ -20,15 +20,39 @@ ALIAS = "quiz"
 _active = contextvars.ContextVar("jindu_quiz_hot_path", default=False)
 
 # Read on the hot path: the quiz, its rules, prizes and eligible regions, the question bank, the regions (paths).
-READ_MODELS = {("outreach", "quiz"), ("outreach", "quizdrawrule"), ("outreach", "quizprize"),
-               ("outreach", "quiz_eligible_regions"), ("outreach", "question"), ("outreach", "questioncategory"),
-               ("outreach", "quizattempt"), ("core", "region")}
+READ_MODELS = {
+    ("outreach", "quiz"),
+    ("outreach", "quizdrawrule"),
+    ("outreach", "quizprize"),
+    ("outreach", "quiz_eligible_regions"),
+    ("outreach", "question"),
+    ("outreach", "questioncategory"),
+    ("outreach", "quizattempt"),
+    ("core", "region"),
+}
 WRITE_MODELS = {("outreach", "quizattempt")}
-READ_TABLES = ("outreach_quiz", "outreach_quizdrawrule", "outreach_quizprize", "outreach_quiz_eligible_regions",
-               "outreach_question", "outreach_questioncategory", "outreach_quizattempt", "core_region")
+READ_TABLES = (
+    "outreach_quiz",
+    "outreach_quizdrawrule",
+    "outreach_quizprize",
+    "outreach_quiz_eligible_regions",
+    "outreach_question",
+    "outreach_questioncategory",
+    "outreach_quizattempt",
+    "core_region",
+)
 # What a submit writes (hotsql.FINISH_FIELDS and last_updated): a start inserts whole rows.
-FINISH_COLUMNS = ("status", "finished_at", "duration_ms", "flag", "answers", "correct", "score", "passed",
-                  "last_updated")
+FINISH_COLUMNS = (
+    "status",
+    "finished_at",
+    "duration_ms",
+    "flag",
+    "answers",
+    "correct",
+    "score",
+    "passed",
+    "last_updated",
+)
 
 
 def configured():
@@ -79,11 +103,13 @@ def grant_sql(role, password="CHANGE-ME"):
     grant-sql ROLE``). Run the CREATE ROLE as a role with CREATEROLE, the GRANTs as the owner of the tables."""
     quoted = '"' + role.replace('"', '""') + '"'
     secret = password.replace("'", "''")
-    lines = [f"CREATE ROLE {quoted} LOGIN PASSWORD '{secret}' NOSUPERUSER NOCREATEDB NOCREATEROLE;",
-             "-- as the owner of Jindu's tables:",
-             f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted};",
-             f"GRANT SELECT ON {', '.join(READ_TABLES)} TO {quoted};",
-             f"GRANT INSERT ON outreach_quizattempt TO {quoted};",
-             f"GRANT UPDATE ({', '.join(FINISH_COLUMNS)}) ON outreach_quizattempt TO {quoted};",
-             f"GRANT USAGE ON SEQUENCE outreach_quizattempt_id_seq TO {quoted};"]
+    lines = [
+        f"CREATE ROLE {quoted} LOGIN PASSWORD '{secret}' NOSUPERUSER NOCREATEDB NOCREATEROLE;",
+        "-- as the owner of Jindu's tables:",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {quoted};",
+        f"GRANT SELECT ON {', '.join(READ_TABLES)} TO {quoted};",
+        f"GRANT INSERT ON outreach_quizattempt TO {quoted};",
+        f"GRANT UPDATE ({', '.join(FINISH_COLUMNS)}) ON outreach_quizattempt TO {quoted};",
+        f"GRANT USAGE ON SEQUENCE outreach_quizattempt_id_seq TO {quoted};",
+    ]
     return "\n".join(lines) + "\n"

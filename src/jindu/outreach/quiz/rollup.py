@@ -41,10 +41,14 @@ def rollup(quiz, *, since=None, now=None):
     if start >= until:
         return 0, 0
     submitted = QuizAttempt.objects.filter(quiz_id=quiz.pk, status=AttemptStatus.SUBMITTED)
-    seen_in_quiz = set(submitted.filter(finished_at__lt=start).values_list("participant_id", flat=True)
-                       .distinct().order_by())
-    rows = (submitted.filter(finished_at__gte=start, finished_at__lt=until).order_by("finished_at", "id")
-            .values_list("participant_id", "finished_at", "region_id", "score", "passed", "flag"))
+    seen_in_quiz = set(
+        submitted.filter(finished_at__lt=start).values_list("participant_id", flat=True).distinct().order_by()
+    )
+    rows = (
+        submitted.filter(finished_at__gte=start, finished_at__lt=until)
+        .order_by("finished_at", "id")
+        .values_list("participant_id", "finished_at", "region_id", "score", "passed", "flag")
+    )
     buckets = {}
     seen_in = {}  # hour -> participants seen in it (each counted once, in the region of their first attempt)
     seen_on = {}  # local day -> participants seen that day
@@ -55,8 +59,16 @@ def rollup(quiz, *, since=None, now=None):
         day = timezone.localdate(finished)
         bucket = buckets.get((hour, region))
         if bucket is None:
-            bucket = buckets[(hour, region)] = {"day": day, "attempts": 0, "participants": 0, "new_today": 0,
-                                                 "new_in_quiz": 0, "score_sum": 0, "passes": 0, "flagged": 0}
+            bucket = buckets[(hour, region)] = {
+                "day": day,
+                "attempts": 0,
+                "participants": 0,
+                "new_today": 0,
+                "new_in_quiz": 0,
+                "score_sum": 0,
+                "passes": 0,
+                "flagged": 0,
+            }
         bucket["attempts"] += 1
         this_hour = seen_in.setdefault(hour, set())
         if participant not in this_hour:
@@ -72,10 +84,22 @@ def rollup(quiz, *, since=None, now=None):
         if participant not in seen_in_quiz:
             seen_in_quiz.add(participant)
             bucket["new_in_quiz"] += 1
-    made = [QuizHourlyCount(quiz_id=quiz.pk, hour=hour, day=b["day"], region_id=region, attempts=b["attempts"],
-                            participants=b["participants"], new_today=b["new_today"], new_in_quiz=b["new_in_quiz"],
-                            score_sum=b["score_sum"], passes=b["passes"], flagged=b["flagged"])
-            for (hour, region), b in sorted(buckets.items(), key=lambda item: (item[0][0], item[0][1] or 0))]
+    made = [
+        QuizHourlyCount(
+            quiz_id=quiz.pk,
+            hour=hour,
+            day=b["day"],
+            region_id=region,
+            attempts=b["attempts"],
+            participants=b["participants"],
+            new_today=b["new_today"],
+            new_in_quiz=b["new_in_quiz"],
+            score_sum=b["score_sum"],
+            passes=b["passes"],
+            flagged=b["flagged"],
+        )
+        for (hour, region), b in sorted(buckets.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+    ]
     with transaction.atomic():
         QuizHourlyCount.objects.filter(quiz_id=quiz.pk, hour__gte=start, hour__lt=until).delete()
         QuizHourlyCount.objects.bulk_create(made, batch_size=2000)
@@ -98,8 +122,11 @@ def rollup_recent(*, days=1, now=None):
 def figures(quiz):
     """The rolled-up figures of ``quiz``: by hour (attempts, distinct participants), by local day (attempts,
     distinct participants), the quiz's distinct participants up to the last rolled-up hour, and that hour."""
-    rows = list(QuizHourlyCount.objects.filter(quiz_id=quiz.pk).values(
-        "hour", "day", "attempts", "participants", "new_today", "new_in_quiz"))
+    rows = list(
+        QuizHourlyCount.objects.filter(quiz_id=quiz.pk).values(
+            "hour", "day", "attempts", "participants", "new_today", "new_in_quiz"
+        )
+    )
     by_hour, by_day = {}, {}
     total = 0
     for row in rows:
@@ -110,5 +137,9 @@ def figures(quiz):
         day["attempts"] += row["attempts"]
         day["participants"] += row["new_today"]
         total += row["new_in_quiz"]
-    return {"by_hour": dict(sorted(by_hour.items())), "by_day": dict(sorted(by_day.items())), "participants": total,
-            "through": max(by_hour) + datetime.timedelta(hours=1) if by_hour else None}
+    return {
+        "by_hour": dict(sorted(by_hour.items())),
+        "by_day": dict(sorted(by_day.items())),
+        "participants": total,
+        "through": max(by_hour) + datetime.timedelta(hours=1) if by_hour else None,
+    }

@@ -94,7 +94,7 @@ def live(tmp_path_factory):
     finally:
         if process is not None:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=60)  # a loaded machine stops gunicorn slowly
         _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
