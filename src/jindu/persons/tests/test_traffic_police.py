@@ -52,14 +52,25 @@ def test_the_menu_offers_the_check_and_the_certificates_only(traffic):
 
 def test_the_check_page_answers_the_result_only_and_is_audited(client, traffic, registered, unit):
     client.force_login(traffic)
-    response = client.post(reverse("persons:drivingcheck_add"),
-                           {"id_number": NUMBER, "reason": "路面查控 藏A12345", "checkpoint": unit.pk})
+    response = client.post(
+        reverse("persons:drivingcheck_add"), {"id_number": NUMBER, "reason": "路面查控 藏A12345", "checkpoint": unit.pk}
+    )
     assert response.status_code == 200
     check = response.context["check"]
     assert check.registered and check.under_measure and check.last_test_on == D(2024, 5, 1)
     html = response.content.decode()
-    for secret in (NUMBER, "13812345678", registered.name, "甲基苯丙胺", "community detox", "社区戒毒", "positive",
-                   "阳性", "城关区禁毒办", reverse("persons:person", args=[registered.pk])):
+    for secret in (
+        NUMBER,
+        "13812345678",
+        registered.name,
+        "甲基苯丙胺",
+        "community detox",
+        "社区戒毒",
+        "positive",
+        "阳性",
+        "城关区禁毒办",
+        reverse("persons:person", args=[registered.pk]),
+    ):
         assert secret not in html, secret
     entry = AuditLog.objects.get(action="persons.person.driving_checked")
     assert entry.actor_id == traffic.pk and entry.extra["reason"] == "路面查控 藏A12345"
@@ -70,8 +81,9 @@ def test_the_check_page_answers_the_result_only_and_is_audited(client, traffic, 
 
 def test_the_api_check_gives_the_three_facts_and_nothing_else(client, traffic, registered):
     client.force_login(traffic)
-    response = client.post("/api/v1/persons/driving-checks", {"id_number": NUMBER, "reason": "路面查控"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/persons/driving-checks", {"id_number": NUMBER, "reason": "路面查控"}, content_type="application/json"
+    )
     assert response.status_code == 201
     assert set(response.json()) == {"id", "id_number", "registered", "under_measure", "last_test_on"}
     assert response.json()["id_number"] != NUMBER
@@ -92,8 +104,10 @@ def test_certificates_issue_and_show_the_result_only(client, traffic, registered
     client.force_login(traffic)
     response = client.get(reverse("persons:licencecertificate_add"))
     assert response.status_code == 200 and response.context["form"].initial.get("requesting_unit") == unit.name
-    response = client.post(reverse("persons:licencecertificate_add"), {
-        "id_number": NUMBER, "applicant_name": "次仁多吉", "purpose": "apply", "requesting_unit": unit.name})
+    response = client.post(
+        reverse("persons:licencecertificate_add"),
+        {"id_number": NUMBER, "applicant_name": "次仁多吉", "purpose": "apply", "requesting_unit": unit.name},
+    )
     assert response.status_code == 302
     certificate = LicenceCertificate.objects.get()
     assert certificate.result == "involved" and certificate.issued_by == traffic
@@ -109,8 +123,9 @@ def test_traffic_police_see_their_own_unit_s_checks_only(client, traffic, unit, 
     services.driving_check(actor=county_officer, id_number=f.make_id(), reason="核查户籍")
     mine = set(DrivingCheck.objects.restrict(traffic).values_list("checked_by__username", flat=True))
     assert mine == {"traffic", "colleague"}
-    assert "chengguan_officer" in set(DrivingCheck.objects.restrict(county_officer).values_list(
-        "checked_by__username", flat=True))
+    assert "chengguan_officer" in set(
+        DrivingCheck.objects.restrict(county_officer).values_list("checked_by__username", flat=True)
+    )
     officer_check = DrivingCheck.objects.get(checked_by=county_officer)
     client.force_login(traffic)
     assert client.get(reverse("persons:drivingcheck", args=[officer_check.pk])).status_code == 404
@@ -131,8 +146,11 @@ def test_a_look_up_reads_one_row_of_facts_and_decrypts_nothing(traffic, register
     monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(token) or real(token))
     with CaptureQueriesContext(connection) as queries:
         check = services.driving_check(actor=traffic, id_number=NUMBER, reason="路面查控")
-    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries
-                  if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    statements = [
+        q["sql"].split()[0].upper()
+        for q in queries.captured_queries
+        if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    ]
     assert statements == ["SELECT", "INSERT", "SELECT", "INSERT", "UPDATE"], statements
     assert decrypted == [] and check.registered and check.under_measure
     rows = AuditLog.objects.filter(action__in=["persons.person.driving_checked", "persons.drivingcheck.created"])
