@@ -108,3 +108,21 @@ def test_notifications_are_personal(client, people, make_task):
     assert [item["id"] for item in items] == [theirs.pk] and items[0]["kind"] == "task_reported"
     assert client.post(f"/api/v1/supervision/notifications/{theirs.pk}/read").status_code == 204
     assert client.get("/api/v1/supervision/notifications?unread=true").json()["items"] == []
+
+
+def test_daily_alerts_mail_once_however_often_they_run(settings, people, make_task, mailoutbox,
+                                                       django_capture_on_commit_callbacks):  # fmt: skip
+    """`jindu supervision_alerts` twice on one day (a retry, a second timer): every alert and its e-mail once."""
+    settings.JINDU_NOTIFY_EMAIL = True
+    settings.DEFAULT_FROM_EMAIL = "jindu@example.gov.cn"
+    make_task("education", deadline=datetime.date(2024, 7, 2), title="即将到期")
+    make_task("education", deadline=datetime.date(2024, 6, 28), title="已经逾期")
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("supervision_alerts", "--date", "2024-07-01", stdout=io.StringIO())
+    # edu1 (due + overdue) and office1 (overdue) have addresses; office2 has none.
+    sent = sorted((m.to[0], "即将到期" in m.body, "已经逾期" in m.body) for m in mailoutbox)
+    assert sent == [("edu1@example.org", False, True), ("edu1@example.org", True, False),
+                    ("office1@example.org", False, True)]  # fmt: skip
+    assert {m.from_email for m in mailoutbox} == {"jindu@example.gov.cn"}
+    assert Notification.objects.filter(emailed_at__isnull=True, recipient__email__gt="").count() == 0
