@@ -27,6 +27,8 @@ from ninja.security import HttpBearer, SessionAuth
 from .context import set_user
 from .features import StaleVersionError
 
+TOKEN_LAST_USED_PRECISION = timedelta(minutes=1)
+
 
 def hash_token(key):
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -38,7 +40,9 @@ class TokenAuth(HttpBearer):
         row = Token.objects.select_related("user").filter(key_hash=hash_token(token)).first()
         if row is None or not row.user.is_active or (row.expires and row.expires < timezone.now()):
             return None
-        Token.objects.filter(pk=row.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if row.last_used is None or now - row.last_used > TOKEN_LAST_USED_PRECISION:  # not one write per call
+            Token.objects.filter(pk=row.pk).update(last_used=now)
         request.user = row.user
         set_user(row.user)
         return row.user

@@ -89,3 +89,27 @@ def test_bearer_token_writes_are_counted_per_token(settings, officer):
     body = {"name": "令牌单位", "kind": "other", "region_code": "540100"}
     assert client.post("/api/v1/core/organisations", body, content_type="application/json", **auth).status_code == 201
     assert client.post("/api/v1/core/organisations", body, content_type="application/json", **auth).status_code == 429
+
+
+def test_bearer_token_last_use_is_written_once_a_minute(officer):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from jindu.core.models import APIToken
+
+    out = io.StringIO()
+    call_command("apitoken", officer.username, stdout=out)
+    auth = {"HTTP_AUTHORIZATION": "Bearer " + out.getvalue().strip()}
+    start = timezone.now()
+    with freeze_time(start) as clock:
+        assert Client().get("/api/v1/core/organisations", **auth).status_code == 200
+        assert APIToken.objects.get().last_used == start
+        clock.tick(datetime.timedelta(seconds=30))
+        assert Client().get("/api/v1/core/organisations", **auth).status_code == 200
+        assert APIToken.objects.get().last_used == start  # no write for every call
+        clock.tick(datetime.timedelta(seconds=31))
+        assert Client().get("/api/v1/core/organisations", **auth).status_code == 200
+        assert APIToken.objects.get().last_used == start + datetime.timedelta(seconds=61)
