@@ -72,6 +72,24 @@ def interceptions_with_id_number(user, id_number):
     return interception_list(user).filter(id_hash=id_hash_of(id_number) or None).order_by("intercepted_on")
 
 
+def registered_person(user, interception):
+    """The registered drug user (persons module) an interception's identity number belongs to, when
+    ``user`` may see that person and read identity data; None otherwise, or without the persons app.
+
+    Matched on the keyed hash both apps store (``id_hash``), through the persons app's selectors."""
+    from django.apps import apps
+
+    from jindu.common.fieldrules import readable
+
+    if not interception.id_hash or not apps.is_installed("jindu.persons"):
+        return None
+    if not readable(user, Interception, "id_number"):
+        return None
+    from jindu.persons import selectors as persons
+
+    return persons.person_list(user).filter(id_hash=interception.id_hash).first()
+
+
 def unit_totals(seizures):
     """{unit: total} of a set of seizures with kilograms folded into grams; other units apart."""
     totals = {}

@@ -324,6 +324,9 @@ class InterceptionListView(ObjectListView):
 class InterceptionDetailView(DetailView):
     model = Interception
 
+    def get_extra_context(self, request, instance):
+        return {"registered_person": selectors.registered_person(request.user, instance)}
+
 
 class InterceptionEditView(ServiceEditView):
     model = Interception

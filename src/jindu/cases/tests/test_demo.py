@@ -42,7 +42,7 @@ def test_demo_gives_the_seed_figures_and_loads_once():
     assert [model.objects.count() for model in models] + [AuditLog.objects.count()] == before
 
 
-def test_the_naguqou_drug_users_are_the_registered_persons_of_the_scenario(county_officer):
+def test_the_naguqou_drug_users_are_the_registered_persons_of_the_scenario(client):
     """The three interceptions carry the identity numbers of the persons part's registered drug users: the
     interception finds its person, and the person's records find the interception (one keyed hash)."""
     from jindu.common.testing import create_user
@@ -58,4 +58,7 @@ def test_the_naguqou_drug_users_are_the_registered_persons_of_the_scenario(count
         person = person_by_id_number(interception.id_number)
         assert person is not None and person.name == interception.name, interception.ref
         assert list(interceptions_with_id_number(officer, person.id_number)) == [interception]
+    client.force_login(officer)
+    html = client.get(interception.get_absolute_url()).content.decode()
+    assert person.get_absolute_url() in html and "Registered drug user" in html  # the link to the persons module
     assert not Interception.objects.get(ref="JC2023-DG-1010").id_number  # an unknown person stays unknown
