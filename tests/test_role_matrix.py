@@ -16,10 +16,13 @@ pytestmark = pytest.mark.django_db
 
 SCOPE = {"regional_officer": "540000", "prefecture_officer": "540100", "county_officer": "540102",
          "community_worker": "540102", "school_reporter": "540102", "company_reporter": "540102",
-         "leader": "540000", "system_admin": "540000", "security_admin": None, "audit_admin": None}
+         "leader": "540000", "system_admin": "540000", "security_admin": None, "audit_admin": None,
+         "member_unit": "540102", "traffic_police": "540102"}
 ROLES = sorted(RoleCode.values)
 OFFICERS = {"regional_officer", "prefecture_officer", "county_officer"}
-REFERENCE_READERS = OFFICERS | {"leader", "system_admin", "community_worker", "school_reporter", "company_reporter"}
+REFERENCE_READERS = OFFICERS | {"leader", "system_admin", "community_worker", "school_reporter", "company_reporter",
+                                 "traffic_police"}  # a member unit sees its tasks only, not even the reference lists
+BUSINESS_READERS = OFFICERS | {"leader"}
 
 # endpoint -> (roles allowed, status when allowed, status when refused)
 MATRIX = {
@@ -42,6 +45,18 @@ MATRIX = {
     "api POST organisations": (OFFICERS | {"system_admin"}, 201, 403),
     "api PUT organisation": (OFFICERS | {"system_admin"}, 200, 404),
     "api DELETE organisation": ({"system_admin"}, 204, 404),
+    # One list page of each business app, the forms of the narrow roles, the statistics.
+    "page cases:case_list": (BUSINESS_READERS, 200, 403),
+    "page cases:case_add": (OFFICERS, 200, 403),
+    "page persons:person_list": (BUSINESS_READERS | {"community_worker"}, 200, 403),
+    "page persons:drivingcheck_add": (OFFICERS | {"traffic_police"}, 200, 403),
+    "page persons:licencecertificate_list": (BUSINESS_READERS | {"traffic_police"}, 200, 403),
+    "page precursors:unit_list": (BUSINESS_READERS | {"company_reporter"}, 200, 403),
+    "page outreach:school_list": (BUSINESS_READERS | {"school_reporter"}, 200, 403),
+    "page outreach:event_list": (BUSINESS_READERS, 200, 403),
+    "page supervision:task_list": (BUSINESS_READERS | {"member_unit"}, 200, 403),
+    "page reports:dashboard_data": (BUSINESS_READERS, 200, 403),
+    "api GET stats": (BUSINESS_READERS, 200, 403),
 }
 
 
@@ -51,7 +66,11 @@ def request(client, endpoint, org, target, role):
         args = {"core:organisation": [org.pk], "core:organisation_edit": [org.pk],
                 "core:organisation_delete": [org.pk], "core:user_roles": [target.pk],
                 "importing:export": ["organisations"], "importing:upload": ["organisations"]}.get(name, [])
-        return client.get(reverse(name, args=args), {"format": "csv"} if name == "importing:export" else None)
+        query = {"importing:export": {"format": "csv"},
+                 "reports:dashboard_data": {"from": "2024-01-01", "to": "2024-06-30"}}.get(name)
+        return client.get(reverse(name, args=args), query)
+    if name == "GET stats":
+        return client.get("/api/v1/stats", {"from": "2024-01-01", "to": "2024-06-30"})
     api = "/api/v1/core/organisations"
     body = {"name": f"矩阵{role}", "kind": "other", "region_code": "540102", "version": org.version}
     if name == "GET organisation":

@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from .selectors import region_for
+from .selectors import VIEW_PERMISSION, region_for
 from .statistics import StatisticsError, compute
 
 router = Router(tags=["statistics"])
@@ -19,6 +19,8 @@ class StatsQuery(Schema):
 @router.get("/stats", response=dict, url_name="stats")
 def stats(request, params: Query[StatsQuery]):
     """``from`` and ``to`` are inclusive dates (YYYY-MM-DD); ``region`` defaults to the caller's region."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise HttpError(403, "forbidden")  # a role without statistics, not a region out of reach
     try:
         region = region_for(request.user, params.region)
         return compute(params.date_from, params.date_to, region.code)
