@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import random
-import statistics as stats_module
 import subprocess
 import sys
 import time
@@ -320,19 +319,6 @@ def bare_sql(connection, start, end, region):
 # --- Worker: one database -----------------------------------------------------------------------------------
 
 
-def _median_seconds(functions, repeat):
-    """Median wall time of each function, runs interleaved (a, b, a, b, ...); the first round warms up."""
-    for function in functions:
-        function()
-    times = [[] for _ in functions]
-    for _ in range(repeat):
-        for index, function in enumerate(functions):
-            started = time.perf_counter()
-            function()
-            times[index].append(time.perf_counter() - started)
-    return [stats_module.median(series) for series in times]
-
-
 def _once(function):
     started = time.perf_counter()
     result = function()
@@ -347,6 +333,7 @@ def worker(args):
     django.setup()
     import io
 
+    from bench.cases_stats import _median_seconds
     from django.core.management import call_command
     from django.db import connection
     from django.utils.module_loading import import_string
