@@ -123,3 +123,25 @@ def test_half_years_go_back_from_today():
         (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)),
         (datetime.date(2025, 7, 1), datetime.date(2025, 12, 31)),
     ]
+
+
+def test_default_period_prefers_cases_and_events_then_the_busiest_half_year():
+    from jindu.cases.models import Case
+    from jindu.common.testing import region
+    from jindu.outreach.models import Event
+
+    def case(number, day):
+        Case.objects.create(case_no=f"DP-{number}", region=region("540102"), filed_on=day, case_type="criminal",
+                            offence="possession")  # fmt: skip
+
+    today, lhasa = datetime.date(2026, 11, 29), region("540000")
+    assert default_period(lhasa, today) == (datetime.date(2026, 7, 1), today)  # nothing: the current half year
+    case(1, datetime.date(2025, 3, 1))
+    case(2, datetime.date(2024, 8, 1))
+    case(3, datetime.date(2024, 9, 1))
+    # Only cases: the half year with the most of them.
+    assert default_period(lhasa, today) == (datetime.date(2024, 7, 1), datetime.date(2024, 12, 31))
+    case(4, datetime.date(2024, 2, 1))
+    Event.objects.create(ref="DP-E", held_on=datetime.date(2024, 3, 1), region=region("540102"), kind="school")
+    # Cases and events in one half year: that one, however few.
+    assert default_period(lhasa, today) == (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
