@@ -38,17 +38,20 @@ def main(argv):
                 continue
             key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
             text = table.get(key, {}).get(lang)
-            if entry.msgid_plural:
-                if not any(entry.msgstr_plural.values()) and text:
-                    entry.msgstr_plural = {0: text}
-                    filled += 1
-            elif not entry.msgstr and text:
+            fuzzy = "fuzzy" in entry.flags  # msgmerge's guess from a similar msgid: replaced when we have text
+            if text and entry.msgid_plural and (fuzzy or not any(entry.msgstr_plural.values())):
+                entry.msgstr_plural = {0: text}
+                filled += 1
+            elif text and not entry.msgid_plural and (fuzzy or not entry.msgstr):
                 entry.msgstr = text
                 filled += 1
-            if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())) and text:
+            else:
+                continue
+            if fuzzy:
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         catalogue.save(str(path))
-        empty = [e.msgid for e in catalogue.untranslated_entries() if not e.obsolete]
+        empty = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries() if not e.obsolete]
         missing += len(empty)
         print(f"{lang}: {filled} filled, {len(empty)} still empty")
         for msgid in empty:
