@@ -209,3 +209,12 @@ def test_fuzz_figures(security_figures):
     security_figures["fuzzed_import_unexpected_errors"] = sum(UNEXPECTED.values())
     security_figures["fuzzed_import_http_5xx"] = sum(HTTP_5XX.values())
     assert sum(TRIED.values()) >= min(TOTAL, 10_000) or TOTAL < 10_000
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_template_example_values_are_valid(name):
+    """The download template's example row shows values the import accepts (a check digit that fails would teach
+    users to doubt the validation)."""
+    for column in get(name).columns:
+        if column.example not in ("", None):
+            column.parser(str(column.example))

@@ -230,7 +230,7 @@ class SuspectDataset(ServiceDataset):
         Column("case_no", "案件编号", parsers.Text(max_length=40), required=True, field="case",
                example="A5401022024040001", export=lambda suspect: suspect.case.case_no),
         Column("name", "姓名", parsers.Text(max_length=64), required=True, example="张某"),
-        Column("id_number", "公民身份号码", IdNumber(), example="540102199001010012",
+        Column("id_number", "公民身份号码", IdNumber(), example="540102199001010011",
                help=gettext_lazy("empty for people without a Chinese ID (foreign nationals)")),
         Column("nationality", "国籍", Nationality(), example="CN"),
         Column("sex", "性别", SexCode(Sex), example="M"),
@@ -311,7 +311,7 @@ class FugitiveDataset(ServiceDataset):
     columns = (
         Column("fugitive_no", "网逃人员编号", parsers.Text(max_length=40), required=True, example="T5401002023000001"),
         Column("name", "姓名", parsers.Text(max_length=64), required=True, example="李某"),
-        Column("id_number", "公民身份号码", IdNumber(), example="540102199001010012"),
+        Column("id_number", "公民身份号码", IdNumber(), example="540102199001010011"),
         Column("region_code", "行政区划代码", parsers.RegionCode(), required=True, field="region", example="540100",
                export=lambda fugitive: fugitive.region.code),
         Column("wanted_since", "上网日期", parsers.Date(), required=True, example="2023-05-10"),

@@ -107,7 +107,7 @@ class UnitDataset(Dataset):
     natural_key = ("credit_code",)
     filterset_class = UnitFilterSet
     columns = (
-        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, example="91540100MA6T1234X0"),
+        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, example="91540100MA6T1234XB"),
         Column("name", "单位名称", parsers.Text(max_length=128), required=True, example="拉萨市某化工贸易有限公司"),
         Column("kind", "单位类别", parsers.Choice(UnitKind), required=True, example="trader"),
         Column("region_code", "行政区划代码", parsers.RegionCode(), required=True, field="region", example="540102",
@@ -138,7 +138,7 @@ class TransactionDataset(Dataset):
     filterset_class = TransactionFilterSet
     columns = (
         Column("ref", "编号", parsers.Text(max_length=64), required=True, example="LS-2024-000001"),
-        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234X0",
+        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234XB",
                export=lambda t: t.unit.credit_code),
         Column("chemical", "品种", parsers.Text(max_length=200), required=True, field=None, example="67-64-1",
                help=gettext_lazy("CAS number or catalogue name"),
@@ -218,7 +218,7 @@ class InspectionDataset(Dataset):
     filterset_class = InspectionFilterSet
     columns = (
         Column("ref", "编号", parsers.Text(max_length=64), required=True, example="XC-2024-0001"),
-        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234X0",
+        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234XB",
                export=lambda i: i.unit.credit_code),
         Column("on", "检查日期", parsers.Date(), required=True, field="date", example="2024-04-12"),
         Column("kind", "检查类型", parsers.Choice(InspectionKind), required=True, example="grid_sweep"),
@@ -251,7 +251,7 @@ class CylinderDataset(Dataset):
     filterset_class = CylinderFilterSet
     columns = (
         Column("serial", "气瓶编号", parsers.Text(max_length=64), required=True, example="QP-540102-0001"),
-        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234X0",
+        Column("credit_code", "统一社会信用代码", CreditCode(), required=True, field=None, example="91540100MA6T1234XB",
                export=lambda c: c.unit.credit_code),
         Column("filed_on", "建档日期", parsers.Date(), required=True, example="2024-01-15"),
         Column("capacity_l", "容积（升）", parsers.Decimal(min_value=0, max_value=100000, decimal_places=2),
