@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# The public quiz's hot path on a database role of its own (least privilege; outreach/quiz/dbrouter.py, docs/quiz.md):
+# the same database, a role that reads the quiz's tables and writes attempts only.
+if os.environ.get("JINDU_QUIZ_DATABASE_URL"):
+    DATABASES["quiz"] = dj_database_url.parse(os.environ["JINDU_QUIZ_DATABASE_URL"], conn_max_age=60)
+    DATABASES["quiz"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jindu.outreach.quiz.dbrouter.QuizRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (Redis in production) -------------------------------------------------------
@@ -298,9 +304,11 @@ JINDU_RATE_LIMITS = {
     "import": {"user": "30/h", "ip": "120/h"},
     "export": {"user": "60/h", "ip": "240/h"},
     "api_write": {"user": "300/5m", "ip": "1200/5m"},
-    # Public quiz (docs/quiz.md): every quiz request; sending and checking SMS codes.
-    "quiz": {"ip": "60/m", "participant": "30/m"},
-    "quiz_sms": {"ip": "20/h", "phone": "1/m"},
+    # Public quiz (docs/quiz.md "Rate limits"): a school's pupils share one address, so the address limits are
+    # bursts (ip: requests without a participant token; ip_signed: with one), each participant's token is limited
+    # on its own; SMS codes per address and per phone.
+    "quiz": {"ip": "300/m", "ip_signed": "1200/m", "participant": "30/m"},
+    "quiz_sms": {"ip": "300/h", "phone": "1/m"},
     "quiz_sms_day": {"phone": "5/d"},
 }
 for _entry in env_list("JINDU_RATE_LIMITS", ""):  # "import.user=30/h,export.ip=100/h"
@@ -310,6 +318,18 @@ for _entry in env_list("JINDU_RATE_LIMITS", ""):  # "import.user=30/h,export.ip=
 JINDU_BACKUP_DIR = Path(os.environ.get("JINDU_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
 JINDU_VOID_RETENTION_DAYS = int(os.environ.get("JINDU_VOID_RETENTION_DAYS", str(3 * 365)))
 
+# --- E-mail: coordination notifications (supervision/notifications.py) ------------------------
+# Off unless JINDU_NOTIFY_EMAIL is set; then each new in-app notification is also mailed (after commit).
+JINDU_NOTIFY_EMAIL = env_bool("JINDU_NOTIFY_EMAIL")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", os.environ.get("EMAIL_USER", ""))
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", os.environ.get("EMAIL_PASSWORD", ""))
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jindu@localhost")
+
 # --- Public quiz (outreach/quiz, docs/quiz.md) -------------------------------------------------
 # SMS gateway: a dotted path to a backend class; the console backend logs the code (development).
 JINDU_QUIZ_SMS_BACKEND = os.environ.get("JINDU_QUIZ_SMS_BACKEND", "jindu.outreach.quiz.sms.ConsoleBackend")
@@ -317,3 +337,6 @@ JINDU_QUIZ_SMS_BACKEND = os.environ.get("JINDU_QUIZ_SMS_BACKEND", "jindu.outreac
 JINDU_QUIZ_WECHAT_ADAPTER = os.environ.get("JINDU_QUIZ_WECHAT_ADAPTER", "")
 # Prefix of the quiz's own Redis keys (live counters, rate limits): several instances may share one Redis.
 JINDU_QUIZ_REDIS_PREFIX = os.environ.get("JINDU_QUIZ_REDIS_PREFIX", "jindu:")
+# Proof of work before an SMS code is sent and before an attempt starts (outreach/quiz/pow.py): leading zero bits
+# of SHA-256 a client must find; 0 = off (pages then work without JavaScript). Production: 12.
+JINDU_QUIZ_POW_BITS = int(os.environ.get("JINDU_QUIZ_POW_BITS", "0"))

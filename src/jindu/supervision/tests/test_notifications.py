@@ -110,6 +110,31 @@ def test_notifications_are_personal(client, people, make_task):
     assert client.get("/api/v1/supervision/notifications?unread=true").json()["items"] == []
 
 
+def test_email_settings_come_from_the_environment(tmp_path):
+    """settings.py reads the mail server from the environment (README "Configuration")."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ, "JINDU_NOTIFY_EMAIL": "1", "EMAIL_HOST": "smtp.example.gov.cn", "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "jindu", "EMAIL_HOST_PASSWORD": "secret", "EMAIL_USE_TLS": "true",
+        "DEFAULT_FROM_EMAIL": "jindu@example.gov.cn", "JINDU_DATA_DIR": str(tmp_path),
+    }  # fmt: skip
+    code = (
+        "import json, jindu.settings as s; print(json.dumps([s.JINDU_NOTIFY_EMAIL, s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == [
+        True, "smtp.example.gov.cn", 587, "jindu", "secret", True, "jindu@example.gov.cn"
+    ]  # fmt: skip
+    env = {key: value for key, value in env.items() if not key.startswith(("EMAIL_", "JINDU_NOTIFY", "DEFAULT_FROM"))}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1])[0] is False  # off unless asked for
+
+
 def test_daily_alerts_mail_once_however_often_they_run(settings, people, make_task, mailoutbox,
                                                        django_capture_on_commit_callbacks):  # fmt: skip
     """`jindu supervision_alerts` twice on one day (a retry, a second timer): every alert and its e-mail once."""
