@@ -35,9 +35,11 @@ run: setup
 	@echo "Serving Jindu at http://$(HOST):$(PORT)/  (Ctrl-C stops)"
 	$(BIN)/gunicorn jindu.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
-## test: the whole suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL)
+## test: the whole suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL), one process per core;
+## TEST_WORKERS=0 runs it in one process. A test file always runs whole in one process (--dist loadfile).
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check src tests conftest.py scripts bench

@@ -4,6 +4,7 @@ Tests add to ``security_figures`` (a session-wide dict); at the end of the run t
 written to ``test-results/security-figures.json``.
 """
 
+import fcntl
 import json
 from pathlib import Path
 
@@ -19,7 +20,11 @@ def security_figures():
 
 
 def pytest_sessionfinish(session, exitstatus):
+    """Merge this process's figures into the file (several pytest-xdist workers may finish at once)."""
     if FIGURES:
         OUTPUT.parent.mkdir(exist_ok=True)
-        previous = json.loads(OUTPUT.read_text()) if OUTPUT.exists() else {}
-        OUTPUT.write_text(json.dumps({**previous, **FIGURES}, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        with open(OUTPUT.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            previous = json.loads(OUTPUT.read_text()) if OUTPUT.exists() else {}
+            OUTPUT.write_text(json.dumps({**previous, **FIGURES}, indent=2, sort_keys=True, ensure_ascii=False)
+                              + "\n")
