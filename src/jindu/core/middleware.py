@@ -19,6 +19,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -73,12 +74,16 @@ class AccountSecurityMiddleware:
             from .models import TOTPDevice
 
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            if getattr(request, "htmx", False):
+                return HttpResponse(status=204)  # a fragment loaded by the page: nothing, not the set-up page
             target = reverse("core:otp_verify" if has_device else "core:otp_setup")
             if request.method == "GET" and request.get_full_path() != "/":
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
         if user.password_change_needed() and view_name not in PASSWORD_CHANGE_EXEMPT \
                 and not two_factor_view(view_name):
+            if getattr(request, "htmx", False):
+                return HttpResponse(status=204)  # htmx would follow the redirect and swap the form into the page
             return redirect("password_change")
         return None
 

@@ -89,6 +89,8 @@ def test_first_login_must_change_password(client):
     login_with_two_factors(client, user)
     response = client.get(reverse("core:organisation_list"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    # A fragment the page loads by itself (the header's alerts) gets nothing, never the form swapped into the page.
+    assert client.get(reverse("precursors:overdue_alert"), HTTP_HX_REQUEST="true").status_code == 204
     assert client.get("/api/v1/core/organisations").status_code == 401
     response = client.post(reverse("password_change"), {
         "old_password": TEST_PASSWORD, "new_password1": "Gesang-2024-lhasa", "new_password2": "Gesang-2024-lhasa"})
