@@ -7,7 +7,6 @@ one-time passwords the test then reads), gunicorn. No browser is downloaded: Pla
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,9 +16,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 BIN = Path(sys.executable).parent
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -62,15 +58,8 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium  # one Chromium per test process (common/testing/fixtures.py)
 
 
 @pytest.fixture

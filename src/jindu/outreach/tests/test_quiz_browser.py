@@ -5,7 +5,6 @@ sign-in codes and open attempts must work across processes."""
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,9 +16,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 BIN = Path(sys.executable).parent
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "test-results"
 TIBETAN = re.compile("[\u0f00-\u0fff]")
@@ -73,24 +69,19 @@ def quiz_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def phone(quiz_server):
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
-                                      device_scale_factor=2, locale="zh-CN")
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-        page.assets = []
-        page.on("response", lambda r: r.request.resource_type in ("script", "stylesheet")
-                and page.assets.append((r.url, len(r.body()))))
-        page.on("dialog", lambda dialog: dialog.accept())
-        yield page
-        browser.close()
+def phone(quiz_server, chromium):
+    """A phone-sized page of the one Chromium of this test process (common/testing/fixtures.py)."""
+    context = chromium.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.assets = []
+    page.on("response", lambda r: r.request.resource_type in ("script", "stylesheet")
+            and page.assets.append((r.url, len(r.body()))))
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()
 
 
 def shot(page, name):
